@@ -1,0 +1,104 @@
+"""Reading an article from a file or stdin: size limit, encoding, HTML main text."""
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .registry import RegistryError
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = int(os.environ.get("CLAIMS_MAX_BYTES", DEFAULT_MAX_BYTES))
+_HTML = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<meta|<article|<div|<p[\s>])", re.I)
+
+
+@dataclass
+class RawArticle:
+    name: str
+    text: str
+    meta: dict = field(default_factory=dict)  # title, url, author, published found in HTML
+
+
+def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
+    if path == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise RegistryError(f"{path}: no such file")
+        if p.is_dir():
+            raise RegistryError(f"{path}: is a directory, not an article")
+        if p.stat().st_size > max_bytes:
+            raise RegistryError(
+                f"{path}: {p.stat().st_size:,} bytes is over the {max_bytes:,}-byte limit "
+                "(set CLAIMS_MAX_BYTES to raise it)"
+            )
+        data = p.read_bytes()
+    if len(data) > max_bytes:
+        raise RegistryError(f"{path}: over the {max_bytes:,}-byte limit (set CLAIMS_MAX_BYTES to raise it)")
+    return data
+
+
+def decode(data: bytes, name: str, encoding: str | None = None) -> str:
+    if b"\x00" in data[:8192] and not encoding:
+        raise RegistryError(f"{name}: looks like a binary file, not text")
+    try:
+        text = data.decode(encoding or "utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise RegistryError(
+            f"{name}: not valid {encoding or 'UTF-8'} (byte {e.start}); pass --encoding, e.g. --encoding latin-1"
+        ) from None
+    except LookupError:
+        raise RegistryError(f"unknown encoding {encoding!r}") from None
+    text = text.replace("\x00", "")
+    return text
+
+
+def is_html(name: str, data: bytes) -> bool:
+    return name.lower().endswith((".html", ".htm")) or bool(_HTML.match(data[:1024]))
+
+
+def html_to_text(html: str) -> tuple[str, dict]:
+    """Main text and metadata of an HTML page, by trafilatura."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        html, include_comments=False, include_tables=False, with_metadata=True, favor_precision=True
+    )
+    if doc is None:
+        return "", {}
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    meta = {
+        "title": data.get("title"),
+        "url": data.get("url"),
+        "author": data.get("author"),
+        "published": data.get("date"),
+        "outlet": data.get("sitename"),
+    }
+    return data.get("text") or "", {k: v for k, v in meta.items() if v}
+
+
+def read_article(path: str, encoding: str | None = None, max_bytes: int = MAX_BYTES) -> RawArticle:
+    """Read ``path`` (or ``-`` for stdin) as an article: plain text, Markdown or HTML."""
+    name = "<stdin>" if path == "-" else path
+    data = read_bytes(path, max_bytes)
+    text = decode(data, name, encoding)
+    meta = {}
+    if is_html(name, data):
+        text, meta = html_to_text(text)
+    elif name.lower().endswith((".md", ".markdown")):
+        text = strip_markdown(text)
+    if not text.strip():
+        raise RegistryError(f"{name}: the article is empty")
+    return RawArticle(name=name, text=text, meta=meta)
+
+
+def strip_markdown(text: str) -> str:
+    """Markdown to plain prose: headings become title lines, links keep their words."""
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"^\s{0,3}#{1,6}\s*", "", text, flags=re.M)
+    text = re.sub(r"^\s{0,3}(>|[-*+]\s|\d+\.\s)\s*", "", text, flags=re.M)
+    text = re.sub(r"(\*\*|__|`)", "", text)
+    return text

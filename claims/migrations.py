@@ -1,0 +1,133 @@
+"""Numbered schema migrations, recorded in the registry's ``_sqlite_migrations`` table.
+
+An applied migration is never edited: change the schema by adding the next one.
+``claims.registry.open_registry`` applies whatever is pending, under the write lock,
+every time a command opens the registry.
+"""
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("claims")
+
+STATUSES = [
+    # name, label, description, sort_order, kind, needs_source, rating_value
+    ("unreviewed", "Unreviewed", "Extracted or added, not yet looked at by a fact-checker.", 10, "workflow", 0, None),
+    ("in-review", "In review", "A fact-checker is working on it.", 20, "workflow", 0, None),
+    ("true", "True", "Accurate, with nothing significant missing.", 30, "verdict", 1, 5),
+    ("mostly-true", "Mostly true", "Accurate but needs clarification or extra information.", 40, "verdict", 1, 4),
+    ("half-true", "Half true", "Partially accurate but leaves out important details or takes things out of context.", 45, "verdict", 1, 3),
+    ("misleading", "Misleading", "Contains accurate elements but gives a false overall impression.", 50, "verdict", 1, 2),
+    ("mostly-false", "Mostly false", "Contains an element of truth but ignores facts that would give a different impression.", 60, "verdict", 1, 2),
+    ("false", "False", "Not accurate.", 70, "verdict", 1, 1),
+    ("unproven", "Unproven", "The evidence available does not settle it either way.", 80, "verdict", 0, None),
+    ("not-checkable", "Not checkable", "Opinion, prediction or otherwise not a verifiable statement of fact.", 90, "other", 0, None),
+]
+
+
+@migrations(name="m001_initial")
+def m001_initial(db: Database):
+    db.executescript(
+        """
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE,
+            url TEXT,
+            title TEXT,
+            outlet TEXT,
+            author TEXT,
+            published TEXT,
+            text TEXT NOT NULL,
+            added_at TEXT NOT NULL
+        );
+        CREATE TABLE statuses (
+            name TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            description TEXT NOT NULL,
+            sort_order INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('workflow', 'verdict', 'other')),
+            needs_source INTEGER NOT NULL DEFAULT 0,
+            rating_value INTEGER CHECK (rating_value BETWEEN 1 AND 5),
+            best_rating INTEGER,
+            worst_rating INTEGER,
+            alternate_name TEXT
+        );
+        CREATE TABLE claims (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            article_id INTEGER REFERENCES articles(id),
+            text TEXT NOT NULL CHECK (length(trim(text)) > 0),
+            sentence TEXT,
+            start INTEGER,
+            "end" INTEGER,
+            claimant TEXT,
+            claim_type TEXT,
+            checkable INTEGER CHECK (checkable IN (0, 1)),
+            checkworthiness REAL CHECK (checkworthiness BETWEEN 0 AND 1),
+            status TEXT NOT NULL DEFAULT 'unreviewed' REFERENCES statuses(name),
+            version INTEGER NOT NULL DEFAULT 1,
+            extractor TEXT,
+            extractor_version TEXT,
+            model TEXT,
+            threshold REAL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK ((start IS NULL) = ("end" IS NULL)),
+            CHECK (start IS NULL OR (start >= 0 AND "end" >= start)),
+            CHECK (start IS NULL OR article_id IS NOT NULL)
+        );
+        CREATE INDEX idx_claims_article_id ON claims(article_id, start);
+        CREATE INDEX idx_claims_status ON claims(status, checkworthiness DESC);
+        CREATE INDEX idx_claims_claim_type ON claims(claim_type);
+        CREATE INDEX idx_claims_claimant ON claims(claimant);
+        CREATE INDEX idx_claims_created_at ON claims(created_at);
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            claim_id INTEGER NOT NULL REFERENCES claims(id),
+            url TEXT NOT NULL,
+            title TEXT,
+            kind TEXT NOT NULL DEFAULT 'other' CHECK (kind IN
+                ('court filing', 'official document', 'statement', 'news report', 'dataset', 'other')),
+            stance TEXT NOT NULL DEFAULT 'context' CHECK (stance IN ('supports', 'refutes', 'context')),
+            note TEXT,
+            added_by TEXT,
+            added_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_sources_claim_id ON sources(claim_id);
+        CREATE TABLE claim_events (
+            id INTEGER PRIMARY KEY,
+            claim_id INTEGER NOT NULL REFERENCES claims(id),
+            at TEXT NOT NULL,
+            actor TEXT,
+            action TEXT NOT NULL,
+            old_value TEXT,
+            new_value TEXT,
+            note TEXT
+        );
+        CREATE INDEX idx_claim_events_claim_id ON claim_events(claim_id, id);
+        CREATE TRIGGER claim_events_no_update BEFORE UPDATE ON claim_events
+        BEGIN SELECT RAISE(ABORT, 'claim_events is append-only'); END;
+        CREATE TRIGGER claim_events_no_delete BEFORE DELETE ON claim_events
+        BEGIN SELECT RAISE(ABORT, 'claim_events is append-only'); END;
+        """
+    )
+    db["statuses"].insert_all(
+        [
+            {
+                "name": name,
+                "label": label,
+                "description": description,
+                "sort_order": order,
+                "kind": kind,
+                "needs_source": needs_source,
+                "rating_value": rating,
+                "best_rating": 5 if rating else None,
+                "worst_rating": 1 if rating else None,
+                "alternate_name": label if kind == "verdict" else None,
+            }
+            for name, label, description, order, kind, needs_source, rating in STATUSES
+        ]
+    )
+    db["claims"].enable_fts(
+        ["text", "sentence"], tokenize="porter unicode61 remove_diacritics 2", create_triggers=True
+    )

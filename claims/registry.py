@@ -1,0 +1,395 @@
+"""The registry: one SQLite file, opened, migrated, read and written here.
+
+Every write goes through ``write(db)``: one ``BEGIN IMMEDIATE`` transaction, so a
+command takes the write lock before it reads what it is about to change (no lock
+upgrade deadlocks between writers), waits up to ``BUSY_TIMEOUT_MS`` for other writers,
+and leaves either all of its change or none of it. Every change to a claim's status or
+sources bumps its ``version`` and appends one ``claim_events`` row in that transaction.
+"""
+
+import contextlib
+import datetime
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+from urllib.parse import urlsplit
+
+from sqlite_utils import Database
+
+from .migrations import migrations
+from .models import SourceKind, Stance
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+class RegistryError(Exception):
+    """An error the user caused: unknown id, bad status, bad URL... One line, no traceback."""
+
+
+def now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def connect(path) -> sqlite3.Connection:
+    """A connection with the pragmas every registry connection needs."""
+    conn = sqlite3.connect(
+        str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA recursive_triggers = ON")
+    return conn
+
+
+def open_registry(path="registry.db", *, create: bool = True) -> Database:
+    """Open (creating if needed) the registry at ``path`` and bring its schema up to date."""
+    path = Path(path)
+    if path.is_dir():
+        raise RegistryError(f"{path} is a directory, not a registry file")
+    if not create and not path.exists():
+        raise RegistryError(f"no registry at {path}")
+    try:
+        conn = connect(path)
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        db = Database(conn)
+        if migrations.pending(db):
+            with write(db):
+                migrations.apply(db)  # re-checks what is pending, now under the write lock
+    except sqlite3.DatabaseError as e:
+        raise RegistryError(f"{path} is not a usable registry: {e}") from e
+    return db
+
+
+def engine(path="registry.db"):
+    """A SQLAlchemy engine for the SQLModel classes, with the registry's pragmas on."""
+    from sqlalchemy import event
+    from sqlmodel import create_engine
+
+    eng = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(eng, "connect")
+    def _pragmas(dbapi_conn, _record):
+        dbapi_conn.execute("PRAGMA foreign_keys = ON")
+        dbapi_conn.execute("PRAGMA recursive_triggers = ON")
+        dbapi_conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    return eng
+
+
+@contextlib.contextmanager
+def write(db: Database):
+    """One write transaction (``BEGIN IMMEDIATE``); nested calls become savepoints."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
+# --- validation ----------------------------------------------------------------------
+
+
+def validate_url(url: str) -> str:
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        parts = None
+    if not parts or parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
+        raise RegistryError(f"not a valid http(s) URL: {url!r}")
+    return url
+
+
+def validate_status(db: Database, status: str) -> dict:
+    row = db.execute("SELECT * FROM statuses WHERE name = ?", [status]).fetchone()
+    if row is None:
+        names = ", ".join(r[0] for r in db.execute("SELECT name FROM statuses ORDER BY sort_order"))
+        raise RegistryError(f"unknown status {status!r}; choose one of: {names}")
+    return dict(zip([d[0] for d in db.execute("SELECT * FROM statuses LIMIT 0").description], row))
+
+
+def validate_choice(value: str, enum, what: str) -> str:
+    choices = [m.value for m in enum]
+    if value not in choices:
+        raise RegistryError(f"unknown {what} {value!r}; choose one of: {', '.join(choices)}")
+    return value
+
+
+def get_claim(db: Database, claim_id) -> dict:
+    try:
+        claim_id = int(claim_id)
+    except (TypeError, ValueError):
+        raise RegistryError(f"claim id must be a number, not {claim_id!r}")
+    rows = list(db.query("SELECT * FROM claims WHERE id = ?", [claim_id]))
+    if not rows:
+        raise RegistryError(f"no claim with id {claim_id}")
+    return rows[0]
+
+
+def get_article(db: Database, article_id) -> dict:
+    rows = list(db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
+    if not rows:
+        raise RegistryError(f"no article with id {article_id}")
+    return rows[0]
+
+
+# --- writes --------------------------------------------------------------------------
+
+
+def _event(db, claim_id, action, *, actor=None, old=None, new=None, note=None, at=None):
+    db.execute(
+        "INSERT INTO claim_events (claim_id, at, actor, action, old_value, new_value, note) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [claim_id, at or now(), actor, action, old, new, note],
+    )
+
+
+def _touch(db, claim_id, at):
+    db.execute(
+        "UPDATE claims SET version = version + 1, updated_at = ? WHERE id = ?", [at, claim_id]
+    )
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def claim_key(text: str, article_sha: Optional[str] = None, start=None, end=None) -> str:
+    if article_sha is None:
+        return sha256("manual\0" + text)
+    return sha256(f"{article_sha}\0{start}\0{end}\0{text}")
+
+
+CLAIM_COLUMNS = [
+    "key", "article_id", "text", "sentence", "start", "end", "claimant", "claim_type",
+    "checkable", "checkworthiness", "status", "extractor", "extractor_version", "model",
+    "threshold", "created_at", "updated_at",
+]
+_INSERT_CLAIM = "INSERT INTO claims ({}) VALUES ({}) ON CONFLICT(key) DO NOTHING".format(
+    ", ".join(f'"{c}"' for c in CLAIM_COLUMNS), ", ".join("?" for _ in CLAIM_COLUMNS)
+)
+
+
+def add_article(db: Database, article: dict, claims: Iterable[dict], *, actor=None, provenance=None):
+    """Store an article and its claims in one transaction.
+
+    ``article`` holds ``text`` and optionally url/title/outlet/author/published;
+    each claim holds text, sentence, start, end and the splitter's figures.
+    Returns ``(article_id, added)``: ``added`` is False when the same text was
+    already stored, in which case nothing is written.
+    """
+    text = article["text"]
+    if not text.strip():
+        raise RegistryError("the article has no text")
+    digest = sha256(text)
+    provenance = provenance or {}
+    at = now()
+    with write(db):
+        existing = db.execute("SELECT id FROM articles WHERE sha256 = ?", [digest]).fetchone()
+        if existing:
+            return existing[0], False
+        cursor = db.execute(
+            "INSERT INTO articles (sha256, url, title, outlet, author, published, text, added_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [digest, article.get("url"), article.get("title"), article.get("outlet"),
+             article.get("author"), article.get("published"), text, at],
+        )
+        article_id = cursor.lastrowid
+        rows = []
+        for c in claims:
+            if text[c["start"]:c["end"]] != c["sentence"]:
+                raise ValueError(f"claim span {c['start']}:{c['end']} does not slice to its sentence")
+            rows.append([
+                claim_key(c["text"], digest, c["start"], c["end"]), article_id, c["text"],
+                c["sentence"], c["start"], c["end"], c.get("claimant"), c.get("claim_type"),
+                int(bool(c.get("checkable"))), c.get("checkworthiness"), "unreviewed",
+                provenance.get("extractor"), provenance.get("extractor_version"),
+                provenance.get("model"), provenance.get("threshold"), at, at,
+            ])
+        db.conn.executemany(_INSERT_CLAIM, rows)
+        db.execute(
+            "INSERT INTO claim_events (claim_id, at, actor, action, new_value) "
+            "SELECT id, ?, ?, 'created', status FROM claims WHERE article_id = ?",
+            [at, actor, article_id],
+        )
+    return article_id, True
+
+
+def add_claim(db: Database, text: str, *, article_id=None, claimant=None, sources=(),
+              status=None, note=None, actor=None, force=False) -> tuple[int, bool]:
+    """Add a claim by hand. Returns ``(claim_id, added)``; the same text added twice is one claim."""
+    text = (text or "").strip()
+    if not text:
+        raise RegistryError("the claim text is empty")
+    urls = [validate_url(u) for u in sources]
+    if article_id is not None:
+        get_article(db, article_id)
+    at = now()
+    with write(db):
+        key = claim_key(text)
+        existing = db.execute("SELECT id FROM claims WHERE key = ?", [key]).fetchone()
+        if existing:
+            return existing[0], False
+        cursor = db.execute(
+            "INSERT INTO claims (key, article_id, text, claimant, status, extractor, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, 'unreviewed', 'manual', ?, ?)",
+            [key, article_id, text, claimant, at, at],
+        )
+        claim_id = cursor.lastrowid
+        _event(db, claim_id, "created", actor=actor, new="unreviewed", at=at)
+        for url in urls:
+            add_source(db, claim_id, url, actor=actor)
+        if status and status != "unreviewed":
+            set_status(db, claim_id, status, note=note, actor=actor, force=force)
+    return claim_id, True
+
+
+def set_status(db: Database, claim_id, status: str, *, note=None, actor=None, force=False) -> dict:
+    """Change a claim's status. A verdict that needs a source is refused without one,
+    unless ``force`` with a ``note`` (the override is recorded in the history)."""
+    claim = get_claim(db, claim_id)
+    wanted = validate_status(db, status)
+    with write(db):
+        claim = get_claim(db, claim_id)  # re-read under the write lock
+        if claim["status"] == status:
+            return claim
+        n = None
+        if wanted["needs_source"]:
+            n = db.execute("SELECT count(*) FROM sources WHERE claim_id = ?", [claim["id"]]).fetchone()[0]
+            if n == 0:
+                if not force:
+                    raise RegistryError(
+                        f"claim {claim['id']} has no sources: add one with `claims source {claim['id']} URL` "
+                        f"before setting {status!r} (or --force with a --note)"
+                    )
+                if not (note or "").strip():
+                    raise RegistryError("--force needs a --note saying why the verdict stands without a source")
+        at = now()
+        db.execute("UPDATE claims SET status = ? WHERE id = ?", [status, claim["id"]])
+        _touch(db, claim["id"], at)
+        action = "status-forced" if n == 0 else "status"
+        _event(db, claim["id"], action, actor=actor, old=claim["status"], new=status, note=note, at=at)
+    return get_claim(db, claim["id"])
+
+
+def add_source(db: Database, claim_id, url: str, *, title=None, kind="other", stance="context",
+               note=None, actor=None) -> int:
+    url = validate_url(url)
+    validate_choice(kind, SourceKind, "source kind")
+    validate_choice(stance, Stance, "stance")
+    claim = get_claim(db, claim_id)
+    at = now()
+    with write(db):
+        cursor = db.execute(
+            "INSERT INTO sources (claim_id, url, title, kind, stance, note, added_by, added_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [claim["id"], url, title, kind, stance, note, actor, at],
+        )
+        _touch(db, claim["id"], at)
+        _event(db, claim["id"], "source-added", actor=actor, new=url, note=note, at=at)
+    return cursor.lastrowid
+
+
+def remove_source(db: Database, source_id, *, actor=None, note=None) -> dict:
+    rows = list(db.query("SELECT * FROM sources WHERE id = ?", [source_id]))
+    if not rows:
+        raise RegistryError(f"no source with id {source_id}")
+    source = rows[0]
+    at = now()
+    with write(db):
+        db.execute("DELETE FROM sources WHERE id = ?", [source["id"]])
+        _touch(db, source["claim_id"], at)
+        _event(db, source["claim_id"], "source-removed", actor=actor,
+               old=json.dumps({k: source[k] for k in ("url", "title", "kind", "stance")}),
+               note=note, at=at)
+    return source
+
+
+# --- reads ---------------------------------------------------------------------------
+
+
+def fts_query(q: str) -> str:
+    """Turn what a user typed into a safe FTS5 query: every word a quoted term, all required."""
+    words = [w for w in q.replace('"', " ").split() if w.strip()]
+    return " ".join(f'"{w}"' for w in words)
+
+
+def iter_claims(db: Database, *, statuses=(), article_id=None, search=None, claim_type=None,
+                min_checkworthiness=None, since=None, limit=None, offset=0) -> Iterator[dict]:
+    """Claims matching the filters, streamed from the cursor."""
+    where, params = [], []
+    if statuses:
+        for s in statuses:
+            validate_status(db, s)
+        where.append("claims.status IN ({})".format(", ".join("?" for _ in statuses)))
+        params.extend(statuses)
+    if article_id is not None:
+        where.append("claims.article_id = ?")
+        params.append(article_id)
+    if claim_type:
+        where.append("claims.claim_type = ?")
+        params.append(claim_type)
+    if min_checkworthiness is not None:
+        where.append("claims.checkworthiness >= ?")
+        params.append(min_checkworthiness)
+    if since:
+        where.append("claims.created_at >= ?")
+        params.append(since)
+    order = "claims.id"
+    if search is not None:
+        query = fts_query(search)
+        if not query:
+            return iter(())
+        where.append("claims.rowid IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)")
+        params.append(query)
+    sql = "SELECT claims.* FROM claims"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += f" ORDER BY {order}"
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params += [limit, offset]
+    return db.query(sql, params)
+
+
+def search(db: Database, q: str, limit: int = 20) -> Iterator[dict]:
+    """Full-text search over claim text and sentence, best match first."""
+    query = fts_query(q)
+    if not query:
+        return iter(())
+    return db.query(
+        "SELECT claims.*, bm25(claims_fts) AS rank FROM claims_fts "
+        "JOIN claims ON claims.rowid = claims_fts.rowid "
+        "WHERE claims_fts MATCH ? ORDER BY rank LIMIT ?",
+        [query, limit],
+    )
+
+
+def sources_for(db: Database, claim_id) -> list[dict]:
+    return list(db.query("SELECT * FROM sources WHERE claim_id = ? ORDER BY id", [claim_id]))
+
+
+def history(db: Database, claim_id) -> list[dict]:
+    get_claim(db, claim_id)
+    return list(db.query("SELECT * FROM claim_events WHERE claim_id = ? ORDER BY id", [claim_id]))
+
+
+def context(db: Database, claim: dict, chars: int = 300) -> Optional[dict]:
+    """The article text around a claim's span: before, the span itself, after."""
+    if claim.get("article_id") is None or claim.get("start") is None:
+        return None
+    text = get_article(db, claim["article_id"])["text"]
+    s, e = claim["start"], claim["end"]
+    return {"before": text[max(0, s - chars):s], "span": text[s:e], "after": text[e:e + chars]}

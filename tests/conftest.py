@@ -1,0 +1,47 @@
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from claims import registry
+from claims.cli import cli
+
+EXAMPLE = Path(__file__).parent.parent / "claims" / "examples" / "000_659ae5ab6ad42fc9.txt"
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return str(tmp_path / "registry.db")
+
+
+@pytest.fixture
+def run(db_path):
+    """Invoke the CLI against the temporary registry."""
+    runner = CliRunner()
+
+    def invoke(*args, input=None):
+        return runner.invoke(cli, list(args) + ["--db", db_path] if args and args[0] != "score" else list(args), input=input)
+
+    return invoke
+
+
+@pytest.fixture
+def example_db(db_path, run):
+    result = run("extract", str(EXAMPLE), "--url", "https://www.example.com/irs-dhs", "--outlet", "Fox News")
+    assert result.exit_code == 0, result.output
+    return db_path
+
+
+def dump(path) -> str:
+    """The registry's whole content as SQL, to show that a refusal changed nothing."""
+    conn = sqlite3.connect(path)
+    try:
+        return "\n".join(conn.iterdump())
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def db(example_db):
+    return registry.open_registry(example_db)
