@@ -131,3 +131,48 @@ def m001_initial(db: Database):
     db["claims"].enable_fts(
         ["text", "sentence"], tokenize="porter unicode61 remove_diacritics 2", create_triggers=True
     )
+
+
+@migrations(name="m002_fact_checks_and_claim_links")
+def m002_fact_checks_and_claim_links(db: Database):
+    """Published fact-checks imported from elsewhere, and suggested/decided matches."""
+    db.executescript(
+        """
+        CREATE TABLE fact_checks (
+            id INTEGER PRIMARY KEY,
+            publisher TEXT NOT NULL DEFAULT '',
+            ref TEXT NOT NULL CHECK (length(trim(ref)) > 0),
+            text TEXT NOT NULL CHECK (length(trim(text)) > 0),
+            title TEXT,
+            rating TEXT,
+            speaker TEXT,
+            date TEXT,
+            url TEXT,
+            extra TEXT,
+            imported_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (publisher, ref)
+        );
+        CREATE INDEX idx_fact_checks_rating ON fact_checks(rating);
+        CREATE TABLE claim_links (
+            id INTEGER PRIMARY KEY,
+            claim_id INTEGER NOT NULL REFERENCES claims(id),
+            match_kind TEXT NOT NULL CHECK (match_kind IN ('claim', 'fact_check')),
+            match_id INTEGER NOT NULL,
+            score REAL,
+            method TEXT,
+            why TEXT,
+            state TEXT NOT NULL DEFAULT 'suggested' CHECK (state IN ('suggested', 'confirmed', 'rejected')),
+            created_at TEXT NOT NULL,
+            decided_at TEXT,
+            decided_by TEXT,
+            UNIQUE (claim_id, match_kind, match_id),
+            CHECK (NOT (match_kind = 'claim' AND match_id = claim_id))
+        );
+        CREATE INDEX idx_claim_links_match ON claim_links(match_kind, match_id);
+        CREATE INDEX idx_claim_links_state ON claim_links(state);
+        """
+    )
+    db["fact_checks"].enable_fts(
+        ["text", "title"], tokenize="porter unicode61 remove_diacritics 2", create_triggers=True
+    )
