@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import pysbd
+from . import sentences
 
 NAME = "claims.splitter"
 VERSION = "1"
@@ -78,30 +78,9 @@ def clean(raw: str, title: str | None = None) -> tuple[str | None, str]:
     return title, "\n\n".join(paragraphs)
 
 
-@lru_cache(maxsize=1)
-def _segmenter():
-    return pysbd.Segmenter(language="en", clean=False)
-
-
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of every sentence in ``text``, paragraph by paragraph."""
-    spans = []
-    pos = 0
-    for para in re.split(r"\n\s*\n", text):
-        p_start = text.find(para, pos)
-        pos = p_start + len(para)
-        cursor = p_start
-        for piece in _segmenter().segment(para):
-            piece = piece.strip()
-            if not piece:
-                continue
-            start = text.find(piece, cursor)
-            if start < 0:  # the splitter changed the text; fall back to the paragraph
-                start, piece = p_start, para
-            end = start + len(piece)
-            spans.append((start, end))
-            cursor = end
-    return spans
+    """``(start, end)`` of every sentence in ``text`` (see ``claims.sentences``)."""
+    return sentences.split_sentences(text)
 
 
 # --- scoring -------------------------------------------------------------------------
