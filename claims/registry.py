@@ -193,6 +193,8 @@ def add_article(db: Database, article: dict, claims: Iterable[dict], *, actor=No
     text = article["text"]
     if not text.strip():
         raise RegistryError("the article has no text")
+    if article.get("url"):
+        article = {**article, "url": validate_url(article["url"])}
     digest = sha256(text)
     provenance = provenance or {}
     at = now()
@@ -225,6 +227,104 @@ def add_article(db: Database, article: dict, claims: Iterable[dict], *, actor=No
             [at, actor, article_id],
         )
     return article_id, True
+
+
+BULK_BATCH_ARTICLES = 500
+BULK_BATCH_CLAIMS = 20_000
+BULK_MIN_CLAIMS = 2_000  # below this a batch uses the per-row index trigger
+
+
+def add_articles(db: Database, items: Iterable[tuple[dict, Iterable[dict]]], *, actor=None,
+                 provenance=None, batch_articles: int = BULK_BATCH_ARTICLES,
+                 batch_claims: int = BULK_BATCH_CLAIMS, on_batch=None) -> list[tuple[int, bool]]:
+    """Store many ``(article, claims)`` pairs: the bulk path of ``add_article``.
+
+    ``items`` is consumed lazily, a batch at a time, outside any transaction (so slow
+    extraction never holds the write lock). Each batch is written in one ``BEGIN
+    IMMEDIATE`` transaction: articles, claims by ``executemany``, then one set-based
+    INSERT..SELECT each for the 'created' history rows and for the search index, with
+    the per-row FTS insert trigger dropped and recreated inside that same transaction
+    (DDL is transactional in SQLite, and other writers wait for the lock, so every
+    writer always finds the trigger in place and the index in step). A batch is
+    committed whole or not at all, so every article is stored with all its claims or
+    not at all. Returns ``(article_id, added)`` per item, in order; ``on_batch`` is
+    called with each committed batch's results.
+    """
+    provenance = provenance or {}
+    results: list[tuple[int, bool]] = []
+    batch: list = []
+    n_claims = 0
+    for article, claims in items:
+        text = article["text"]
+        if not text.strip():
+            raise RegistryError("the article has no text")
+        digest = sha256(text)
+        rows = []
+        for c in claims:
+            if text[c["start"]:c["end"]] != c["sentence"]:
+                raise ValueError(f"claim span {c['start']}:{c['end']} does not slice to its sentence")
+            rows.append([
+                claim_key(c["text"], digest, c["start"], c["end"]), None, c["text"],
+                c["sentence"], c["start"], c["end"], c.get("claimant"), c.get("claim_type"),
+                int(bool(c.get("checkable"))), c.get("checkworthiness"), "unreviewed",
+                provenance.get("extractor"), provenance.get("extractor_version"),
+                provenance.get("model"), provenance.get("threshold"), None, None,
+            ])
+        batch.append((article, digest, rows))
+        n_claims += len(rows)
+        if len(batch) >= batch_articles or n_claims >= batch_claims:
+            done = _write_batch(db, batch, n_claims, actor)
+            results.extend(done)
+            if on_batch:
+                on_batch(done)
+            batch, n_claims = [], 0
+    if batch:
+        done = _write_batch(db, batch, n_claims, actor)
+        results.extend(done)
+        if on_batch:
+            on_batch(done)
+    return results
+
+
+def _write_batch(db: Database, batch, n_claims: int, actor) -> list[tuple[int, bool]]:
+    at = now()
+    out = []
+    with write(db):
+        trigger = None
+        if n_claims >= BULK_MIN_CLAIMS:
+            row = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'claims_ai'").fetchone()
+            if row:
+                trigger = row[0]
+                db.execute("DROP TRIGGER claims_ai")
+        before = db.execute("SELECT coalesce(max(rowid), 0) FROM claims").fetchone()[0]
+        for article, digest, rows in batch:
+            existing = db.execute("SELECT id FROM articles WHERE sha256 = ?", [digest]).fetchone()
+            if existing:
+                out.append((existing[0], False))
+                continue
+            article_id = db.execute(
+                "INSERT INTO articles (sha256, url, title, outlet, author, published, text, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [digest, article.get("url"), article.get("title"), article.get("outlet"),
+                 article.get("author"), article.get("published"), article["text"], at],
+            ).lastrowid
+            for r in rows:
+                r[1], r[-2], r[-1] = article_id, at, at
+            db.conn.executemany(_INSERT_CLAIM, rows)
+            out.append((article_id, True))
+        db.execute(
+            "INSERT INTO claim_events (claim_id, at, actor, action, new_value) "
+            "SELECT id, ?, ?, 'created', status FROM claims WHERE id > ?",
+            [at, actor, before],
+        )
+        if trigger:
+            cols = ", ".join(f'"{r[1]}"' for r in db.execute("PRAGMA table_info(claims_fts)"))
+            db.execute(
+                f"INSERT INTO claims_fts (rowid, {cols}) SELECT rowid, {cols} FROM claims WHERE rowid > ?",
+                [before],
+            )
+            db.execute(trigger)
+    return out
 
 
 def add_claim(db: Database, text: str, *, article_id=None, claimant=None, sources=(),
@@ -302,19 +402,54 @@ def add_source(db: Database, claim_id, url: str, *, title=None, kind="other", st
     return cursor.lastrowid
 
 
-def remove_source(db: Database, source_id, *, actor=None, note=None) -> dict:
-    rows = list(db.query("SELECT * FROM sources WHERE id = ?", [source_id]))
-    if not rows:
-        raise RegistryError(f"no source with id {source_id}")
-    source = rows[0]
+def remove_source(db: Database, source_id, *, claim_id=None, actor=None, note=None, force=False) -> dict:
+    """Remove a source (the removal is recorded in the claim's history).
+
+    With ``claim_id``, the source must belong to that claim. Removing the last source of
+    a claim whose verdict needs one is refused, unless ``force`` with a ``note``.
+    """
+    try:
+        source_id = int(source_id)
+    except (TypeError, ValueError):
+        raise RegistryError(f"source id must be a number, not {source_id!r}")
+    if claim_id is not None:
+        get_claim(db, claim_id)
     at = now()
     with write(db):
+        rows = list(db.query("SELECT * FROM sources WHERE id = ?", [source_id]))
+        if not rows:
+            raise RegistryError(f"no source with id {source_id}")
+        source = rows[0]
+        if claim_id is not None and source["claim_id"] != int(claim_id):
+            raise RegistryError(f"source {source_id} belongs to claim {source['claim_id']}, not claim {claim_id}")
+        claim = get_claim(db, source["claim_id"])
+        needs = db.execute("SELECT needs_source FROM statuses WHERE name = ?", [claim["status"]]).fetchone()[0]
+        left = db.execute("SELECT count(*) FROM sources WHERE claim_id = ?", [claim["id"]]).fetchone()[0] - 1
+        if needs and left == 0:
+            if not force:
+                raise RegistryError(
+                    f"source {source_id} is the last source of claim {claim['id']}, whose verdict "
+                    f"{claim['status']!r} needs one: add another source first (or --force with a --note)"
+                )
+            if not (note or "").strip():
+                raise RegistryError("--force needs a --note saying why the verdict stands without a source")
         db.execute("DELETE FROM sources WHERE id = ?", [source["id"]])
         _touch(db, source["claim_id"], at)
-        _event(db, source["claim_id"], "source-removed", actor=actor,
+        action = "source-removed-forced" if needs and left == 0 else "source-removed"
+        _event(db, source["claim_id"], action, actor=actor,
                old=json.dumps({k: source[k] for k in ("url", "title", "kind", "stance")}),
                note=note, at=at)
     return source
+
+
+def add_note(db: Database, claim_id, note: str, *, actor=None, action="note", old=None, new=None) -> None:
+    """Record a note in a claim's history. Notes do not change the claim or its version."""
+    note = (note or "").strip()
+    if not note:
+        raise RegistryError("the note is empty")
+    claim = get_claim(db, claim_id)
+    with write(db):
+        _event(db, claim["id"], action, actor=actor, old=old, new=new, note=note)
 
 
 # --- reads ---------------------------------------------------------------------------
