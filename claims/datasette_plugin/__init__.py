@@ -1,0 +1,445 @@
+"""Datasette plugin: the claim page, the article page, status badges and charts.
+
+Registered by the ``datasette`` entry point in pyproject.toml, so any Datasette in the
+same environment (``claims serve``, or ``datasette registry.db -m metadata.yml``) loads it.
+It only acts on databases that look like a claims registry (they have the registry's
+tables); everywhere else every hook returns nothing and the templates fall through to
+Datasette's own (``{% extends "default:row.html" %}``).
+
+The module imports nothing from ``claims``: ``claims publish`` copies this file and the
+templates next to a snapshot (``plugins/``, ``templates/``), so a published registry shows
+the same pages where the ``claims`` package is not installed.
+
+All text from the database reaches the page through Jinja's autoescaping; the only
+markup built here is in ``render_cell``, from escaped values.
+"""
+
+import datetime
+import re
+import sys
+import weakref
+from urllib.parse import urlencode
+
+from datasette import hookimpl
+from datasette.utils import tilde_decode, tilde_encode
+from datasette.utils.asgi import Response
+from markupsafe import Markup, escape
+
+PACKAGE_PLUGIN = "claims.datasette_plugin"
+REGISTRY_TABLES = {"claims", "articles", "statuses", "sources", "claim_events"}
+CSS_PATH = "/-/claims/registry.css"
+#: Characters of article text shown on each side of a claim whose paragraph is long.
+CONTEXT_CHARS = 600
+#: Articles drawn in the per-article chart on the database page (most recent first).
+CHART_ARTICLES = 25
+STATUS_ACTIONS = ("created", "status", "status-forced")
+
+
+def _shadowed() -> bool:
+    """True for a copy of this file loaded from a plugins directory when the installed
+    package's plugin is also loaded: the copy then stays silent, so nothing runs twice."""
+    if __name__ == PACKAGE_PLUGIN:
+        return False
+    from datasette.plugins import pm
+
+    installed = sys.modules.get(PACKAGE_PLUGIN)
+    return installed is not None and pm.is_registered(installed)
+
+
+def status_class(status) -> str:
+    """CSS class for a status name: letters, digits and hyphens only."""
+    slug = re.sub(r"[^a-z0-9-]", "", str(status or "").lower())
+    return f"claims-s-{slug or 'none'}"
+
+
+def safe_url(url):
+    """``url`` if it is an http(s) link, else None (never a javascript: href)."""
+    if isinstance(url, str) and re.match(r"https?://", url.strip(), re.I):
+        return url.strip()
+    return None
+
+
+def paragraph_around(text: str, start: int, end: int, limit: int = CONTEXT_CHARS) -> dict:
+    """The paragraph of ``text`` that holds ``text[start:end]``, cut into before/span/after.
+
+    Paragraphs are separated by blank lines. At most ``limit`` characters are kept on each
+    side of the span; ``cut_before``/``cut_after`` say whether text was left out.
+    """
+    start = max(0, min(start, len(text)))
+    end = max(start, min(end, len(text)))
+    p_start = text.rfind("\n\n", 0, start)
+    p_start = 0 if p_start < 0 else p_start + 2
+    p_end = text.find("\n\n", end)
+    p_end = len(text) if p_end < 0 else p_end
+    before_from = max(p_start, start - limit)
+    after_to = min(p_end, end + limit)
+    return {
+        "before": text[before_from:start],
+        "span": text[start:end],
+        "after": text[end:after_to],
+        "cut_before": before_from > p_start,
+        "cut_after": after_to < p_end,
+    }
+
+
+def highlight_segments(text: str, claims: list) -> list:
+    """Split ``text`` into segments, each ``{"text", "claim"}``, where ``claim`` is the claim
+    (a dict with ``start``/``end``) whose span the segment is, or None. Spans are taken in
+    order of ``start``; a span overlapping an earlier one is clipped to what is left."""
+    segments, pos = [], 0
+    for claim in sorted(claims, key=lambda c: (c["start"], c["end"])):
+        s, e = max(claim["start"], pos), min(claim["end"], len(text))
+        if e <= s:
+            continue
+        if s > pos:
+            segments.append({"text": text[pos:s], "claim": None})
+        segments.append({"text": text[s:e], "claim": claim})
+        pos = e
+    if pos < len(text):
+        segments.append({"text": text[pos:], "claim": None})
+    return segments
+
+
+def stacked(counts: dict, statuses: list, scale: float) -> list:
+    """Segments of one stacked bar, in status order: ``{"status", "label", "count", "x", "width"}``
+    with x and width in percent of ``scale`` (the largest total drawn)."""
+    out, x = [], 0.0
+    known = [s["name"] for s in statuses]
+    for name in known + sorted(set(counts) - set(known)):
+        n = counts.get(name, 0)
+        if not n:
+            continue
+        width = 100.0 * n / scale if scale else 0
+        label = next((s["label"] for s in statuses if s["name"] == name), name)
+        out.append({"status": name, "label": label, "count": n, "x": round(x, 3), "width": round(width, 3)})
+        x += width
+    return out
+
+
+def timeline(events, max_days: int = 92) -> tuple[list, str]:
+    """Claims by status over time, from the history: ``events`` are ``(claim_id, at,
+    new_status)`` oldest first. Returns ``(buckets, unit)``: one bucket per day (per month when
+    the history spans more than ``max_days`` days), each ``{"key", "counts"}`` with the
+    status of every claim at the end of that bucket. Days without events are filled in."""
+    current, snapshots, last_key = {}, {}, None
+    day_keys = []
+    for claim_id, at, status in events:
+        key = str(at)[:10]
+        if key != last_key and last_key is not None:
+            snapshots[last_key] = _count(current)
+        if key != last_key:
+            day_keys.append(key)
+        current[claim_id] = status
+        last_key = key
+    if last_key is None:
+        return [], "day"
+    snapshots[last_key] = _count(current)
+    try:
+        first = datetime.date.fromisoformat(day_keys[0])
+        last = datetime.date.fromisoformat(day_keys[-1])
+    except ValueError:
+        return [{"key": k, "counts": snapshots[k]} for k in day_keys], "day"
+    unit = "day" if (last - first).days <= max_days else "month"
+    buckets, counts, day = [], {}, first
+    while day <= last:
+        key = day.isoformat()
+        counts = snapshots.get(key, counts)
+        bucket_key = key if unit == "day" else key[:7]
+        if buckets and buckets[-1]["key"] == bucket_key:
+            buckets[-1]["counts"] = counts
+        else:
+            buckets.append({"key": bucket_key, "counts": counts})
+        day += datetime.timedelta(days=1)
+    return buckets, unit
+
+
+def _count(current: dict) -> dict:
+    counts = {}
+    for status in current.values():
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+# --- reading the registry ----------------------------------------------------------
+
+
+async def _registry(datasette, database):
+    """The Database if ``database`` is a claims registry, else None."""
+    if not database or _shadowed():
+        return None
+    try:
+        db = datasette.get_database(database)
+    except KeyError:
+        return None
+    if not REGISTRY_TABLES <= set(await db.table_names()):
+        return None
+    return db
+
+
+async def _rows(db, sql, params=None):
+    return [dict(r) for r in (await db.execute(sql, params or [])).rows]
+
+
+async def _statuses(db):
+    return await _rows(db, "select * from statuses order by sort_order")
+
+
+def _pk(request):
+    try:
+        return int(tilde_decode(request.url_vars["pks"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+async def _nav(datasette, database, request):
+    """Links to the canned queries, the claims table and the charts."""
+    actor = request.actor if request is not None else None
+    queries = await datasette.get_canned_queries(database, actor)
+    links = [{"href": datasette.urls.table(database, "claims"), "label": "All claims"}]
+    for name, query in queries.items():
+        links.append({"href": datasette.urls.table(database, name), "label": query.get("title") or name})
+    links.append({"href": datasette.urls.database(database) + "#claims-charts", "label": "Charts"})
+    return links
+
+
+async def _status_totals(db, statuses, where="", params=None):
+    rows = await _rows(db, f"select status, count(*) as n from claims {where} group by status", params)
+    counts = {r["status"]: r["n"] for r in rows}
+    total = sum(counts.values())
+    return {"total": total, "segments": stacked(counts, statuses, total)}
+
+
+async def _article_chart(datasette, database, db, statuses, limit=CHART_ARTICLES):
+    articles = await _rows(
+        db, "select id, title, url from articles order by id desc limit ?", [limit]
+    )
+    n_articles = (await db.execute("select count(*) from articles")).first()[0]
+    counts = await _rows(
+        db,
+        "select article_id, status, count(*) as n from claims "
+        "where article_id in (select id from articles order by id desc limit ?) "
+        "or article_id is null group by article_id, status",
+        [limit],
+    )
+    by_article = {}
+    for r in counts:
+        by_article.setdefault(r["article_id"], {})[r["status"]] = r["n"]
+    rows = [{"id": a["id"], "title": a["title"] or f"Article {a['id']}",
+             "href": datasette.urls.row(database, "articles", a["id"]),
+             "counts": by_article.get(a["id"], {})} for a in articles]
+    if None in by_article:
+        rows.append({"id": None, "title": "Added by hand (no article)",
+                     "href": datasette.urls.table(database, "claims") + "?article_id__isnull=1",
+                     "counts": by_article[None]})
+    scale = max([sum(r["counts"].values()) for r in rows] or [0])
+    for r in rows:
+        r["total"] = sum(r["counts"].values())
+        r["segments"] = stacked(r["counts"], statuses, scale)
+    return {"rows": rows, "articles": n_articles, "shown": len(articles)}
+
+
+async def _time_chart(db, statuses):
+    def read(conn):
+        cursor = conn.execute(
+            "select claim_id, at, new_value from claim_events "
+            "where action in (?, ?, ?) order by at, id", STATUS_ACTIONS
+        )
+        return timeline(cursor)
+
+    buckets, unit = await db.execute_fn(read)
+    scale = max([sum(b["counts"].values()) for b in buckets] or [0])
+    width = 100.0 / max(len(buckets), 12)  # a single day is a bar, not a wall
+    for i, b in enumerate(buckets):
+        b["x"] = round(i * width, 3)
+        b["width"] = round(width, 3)
+        b["total"] = sum(b["counts"].values())
+        b["segments"] = stacked(b["counts"], statuses, scale)  # y in percent of the tallest
+    return {"buckets": buckets, "unit": unit, "scale": scale}
+
+
+async def _claim_page(datasette, database, db, claim_id):
+    rows = await _rows(db, "select * from claims where id = ?", [claim_id])
+    if not rows:
+        return {}
+    claim = rows[0]
+    status = next((s for s in await _statuses(db) if s["name"] == claim["status"]), None)
+    article, context = None, None
+    if claim.get("article_id") is not None:
+        found = await _rows(db, "select * from articles where id = ?", [claim["article_id"]])
+        if found:
+            article = found[0]
+            article["safe_url"] = safe_url(article.get("url"))
+            article["href"] = datasette.urls.row(database, "articles", article["id"])
+            if claim.get("start") is not None and claim.get("end") is not None:
+                context = paragraph_around(article["text"] or "", claim["start"], claim["end"])
+    sources = await _rows(db, "select * from sources where claim_id = ? order by id", [claim_id])
+    for s in sources:
+        s["safe_url"] = safe_url(s.get("url"))
+    history = await _rows(db, "select * from claim_events where claim_id = ? order by id", [claim_id])
+    return {
+        "claims_claim": claim,
+        "claims_status": status or {"name": claim["status"], "label": claim["status"], "description": ""},
+        "claims_article": article,
+        "claims_context": context,
+        "claims_sources": sources,
+        "claims_history": history,
+        "claims_status_class": status_class,
+        "claims_history_url": datasette.urls.table(database, "claim_history") + "?" + urlencode({"claim_id": claim_id}),
+    }
+
+
+async def _article_page(datasette, database, db, article_id):
+    rows = await _rows(db, "select * from articles where id = ?", [article_id])
+    if not rows:
+        return {}
+    article = rows[0]
+    article["safe_url"] = safe_url(article.get("url"))
+    statuses = await _statuses(db)
+    labels = {s["name"]: s["label"] for s in statuses}
+    claims = await _rows(
+        db, 'select id, text, status, claimant, start, "end" from claims where article_id = ? order by start, id',
+        [article_id],
+    )
+    for c in claims:
+        c["href"] = datasette.urls.row(database, "claims", c["id"])
+        c["label"] = labels.get(c["status"], c["status"])
+    spans = [c for c in claims if c["start"] is not None and c["end"] is not None]
+    totals = await _status_totals(db, statuses, "where article_id = ?", [article_id])
+    claims_url = datasette.urls.table(database, "claims")
+    for seg in totals["segments"]:
+        seg["href"] = claims_url + "?" + urlencode({"article_id": article_id, "status": seg["status"]})
+    return {
+        "claims_article_page": article,
+        "claims_segments": highlight_segments(article["text"] or "", spans),
+        "claims_unplaced": [c for c in claims if c not in spans],
+        "claims_totals": totals,
+        "claims_status_class": status_class,
+        "claims_table_url": claims_url + "?" + urlencode({"article_id": article_id}),
+    }
+
+
+_status_cache = weakref.WeakKeyDictionary()
+
+
+async def _known_statuses(datasette, database) -> frozenset:
+    """Status names of a registry (empty for any other database), read once per
+    Datasette instance: render_cell runs for every cell."""
+    cache = _status_cache.setdefault(datasette, {})
+    if database not in cache:
+        db = await _registry(datasette, database)
+        names = frozenset(r[0] for r in (await db.execute("select name from statuses")).rows) if db else frozenset()
+        if not names:
+            return names  # not (yet) a registry: ask again next time
+        cache[database] = names
+    return cache[database]
+
+
+def _compact_cell(row, value, column, datasette, database):
+    async def inner():
+        if not await _known_statuses(datasette, database):
+            return None
+        if column == "key":
+            return Markup('<span class="claims-key" title="{}">{}…</span>').format(value, value[:10])
+        try:
+            same = row["text"] == value
+        except (KeyError, IndexError, TypeError):
+            return None
+        return Markup('<span class="claims-small">same as text</span>') if same else None
+
+    return inner
+
+
+# --- hooks -----------------------------------------------------------------------
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    if _shadowed():
+        return []
+    return [datasette.urls.path(CSS_PATH)]
+
+
+@hookimpl
+def register_routes(datasette):
+    if _shadowed():
+        return []
+
+    async def css(request):
+        template = datasette.jinja_env.get_template("claims/registry.css")
+        return Response(await template.render_async(), content_type="text/css; charset=utf-8",
+                        headers={"Cache-Control": "max-age=3600"})
+
+    return [(r"^" + CSS_PATH + r"$", css)]
+
+
+@hookimpl
+def extra_template_vars(template, database, table, view_name, request, datasette):
+    if view_name not in ("row", "table", "database") or not database:
+        return {}
+
+    async def inner():
+        db = await _registry(datasette, database)
+        if db is None:
+            return {}
+        if view_name == "row" and request is not None:
+            pk = _pk(request)
+            if pk is None:
+                return {}
+            if table == "claims":
+                return await _claim_page(datasette, database, db, pk)
+            if table == "articles":
+                return await _article_page(datasette, database, db, pk)
+            return {}
+        statuses = await _statuses(db)
+        nav = await _nav(datasette, database, request)
+        if view_name == "table" and table == "claims":
+            totals = await _status_totals(db, statuses)
+            claims_url = datasette.urls.table(database, "claims")
+            for seg in totals["segments"]:
+                seg["href"] = claims_url + "?" + urlencode({"status": seg["status"]})
+            return {"claims_nav": nav, "claims_totals": totals, "claims_status_class": status_class}
+        if view_name == "database":
+            return {
+                "claims_nav": nav,
+                "claims_status_class": status_class,
+                "claims_article_chart": await _article_chart(datasette, database, db, statuses),
+                "claims_time_chart": await _time_chart(db, statuses),
+                "claims_statuses": statuses,
+                "claims_counts_url": datasette.urls.table(database, "status_counts_per_article"),
+            }
+        return {}
+
+    return inner
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    """Statuses as coloured badges, in the claims and statuses tables and in query results;
+    in the claims table, the key shortened and a sentence that only repeats the text folded."""
+    if _shadowed():
+        return None
+    label = None
+    if isinstance(value, dict) and column == "status":  # a foreign key Datasette has labelled
+        value, label = value.get("value"), value.get("label")
+    if not isinstance(value, str):
+        return None
+    if table == "claims" and column in ("key", "sentence"):
+        return _compact_cell(row, value, column, datasette, database)
+    if column not in ("status", "name"):
+        return None
+    if column == "name" and table != "statuses":
+        return None
+    if table not in (None, "claims", "statuses"):
+        return None
+
+    async def inner():
+        known = await _known_statuses(datasette, database)
+        if value not in known:
+            return None
+        badge = Markup('<span class="claims-badge {}">{}</span>').format(status_class(value), label or value)
+        if table == "claims":
+            href = datasette.urls.row(database, "statuses", tilde_encode(value))
+            return Markup('<a class="claims-badge-link" href="{}">{}</a>').format(href, badge)
+        return badge
+
+    return inner
