@@ -113,32 +113,45 @@ def extract(article, url, title, outlet, published, encoding, dry_run, include_a
     raws = [articles.read_article(path, encoding=encoding) for path in article]
     db = None if dry_run else registry.open_registry(db_path)
     results = []
-    for raw in raws:
-        extraction = splitter.extract(raw.text, title=title or raw.meta.get("title"))
-        if not extraction.text.strip():
-            raise click.ClickException(f"{raw.name}: no article text left after removing page furniture")
-        meta = {
-            "title": extraction.title,
-            "url": url or raw.meta.get("url"),
-            "outlet": outlet or raw.meta.get("outlet"),
-            "author": raw.meta.get("author"),
-            "published": published or raw.meta.get("published"),
-            "text": extraction.text,
-        }
-        claims = extraction.claims(include_all=include_all)
-        if dry_run:
-            results.append({"article": meta, "claims": claims})
-            continue
-        article_id, added = registry.add_article(
-            db, meta, extraction.claims(), actor=actor, provenance=splitter.provenance()
-        )
-        results.append({"article_id": article_id, "added": added, "source": raw.name,
-                        "claims": len(extraction.claims()) if added else 0})
-        if not as_json:
-            if added:
-                click.echo(f"{raw.name}: article {article_id}, {len(extraction.claims())} claims stored")
-            else:
-                click.echo(f"{raw.name}: already in the registry as article {article_id}; nothing added")
+    pending = []  # (source name, claim count) of articles extracted, not yet reported
+
+    def extracted():
+        for raw in raws:
+            extraction = splitter.extract(raw.text, title=title or raw.meta.get("title"))
+            if not extraction.text.strip():
+                raise click.ClickException(f"{raw.name}: no article text left after removing page furniture")
+            meta = {
+                "title": extraction.title,
+                "url": url or raw.meta.get("url"),
+                "outlet": outlet or raw.meta.get("outlet"),
+                "author": raw.meta.get("author"),
+                "published": published or raw.meta.get("published"),
+                "text": extraction.text,
+            }
+            if dry_run:
+                results.append({"article": meta, "claims": extraction.claims(include_all=include_all)})
+                continue
+            claims = extraction.claims()
+            pending.append((raw.name, len(claims)))
+            yield meta, claims
+
+    def stored(batch):  # each batch of articles is committed before it is reported
+        for article_id, added in batch:
+            name, n = pending.pop(0)
+            results.append({"article_id": article_id, "added": added, "source": name,
+                            "claims": n if added else 0})
+            if not as_json:
+                if added:
+                    click.echo(f"{name}: article {article_id}, {n} claims stored")
+                else:
+                    click.echo(f"{name}: already in the registry as article {article_id}; nothing added")
+
+    if dry_run:
+        for _ in extracted():
+            pass
+    else:
+        # Many articles go through the bulk path: batches, one transaction each.
+        registry.add_articles(db, extracted(), actor=actor, provenance=splitter.provenance(), on_batch=stored)
     if dry_run:
         out = results[0] if len(results) == 1 else results
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))

@@ -258,6 +258,8 @@ def add_articles(db: Database, items: Iterable[tuple[dict, Iterable[dict]]], *, 
         text = article["text"]
         if not text.strip():
             raise RegistryError("the article has no text")
+        if article.get("url"):
+            article = {**article, "url": validate_url(article["url"])}
         digest = sha256(text)
         rows = []
         for c in claims:

@@ -165,3 +165,27 @@ def report(name: str, figures: dict):
     (WORK / f"{name}.json").write_text(json.dumps(out, indent=2))
     print(json.dumps(out, indent=2))
     return out
+
+
+def ensure_registry(n_claims: int, n_articles: int, eval_dir) -> Path:
+    """/tmp/claims-bench/registry-N.db, made by scripts/make-registry if it is not there yet."""
+    path = WORK / f"registry-{n_claims}.db"
+    if not path.exists():
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "make-registry"), "--claims", str(n_claims),
+                        "--articles", str(n_articles), "--eval", str(eval_dir)], check=True)
+    return path
+
+
+def query_words(eval_dir, n: int = 100, seed: int = 3) -> list[str]:
+    """``n`` search queries a reader might type: one or two words drawn from the corpus."""
+    rnd = random.Random(seed)
+    pool = sentences(eval_dir)
+    out = []
+    while len(out) < n:
+        words = [w.strip(".,;:!?\"'()").lower() for w in rnd.choice(pool).split()]
+        words = [w for w in words if len(w) >= 5 and w.isalpha()]
+        if not words:
+            continue
+        i = rnd.randrange(len(words))
+        out.append(" ".join(words[i:i + (2 if len(out) % 3 == 0 else 1)]))
+    return out
