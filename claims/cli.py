@@ -253,24 +253,42 @@ def status(claim_id, status, note, actor, force, db_path):
 
 @cli.command()
 @click.argument("claim_id")
-@click.argument("url")
+@click.argument("url", required=False)
 @click.option("--title", help="Title of the source")
 @click.option("--kind", default="other", show_default=True,
               type=click.Choice(["court filing", "official document", "statement", "news report", "dataset", "other"]))
 @click.option("--stance", default="context", show_default=True, type=click.Choice(["supports", "refutes", "context"]))
 @click.option("--note", help="Note")
-@click.option("--by", "actor", help="Who added it")
+@click.option("--by", "actor", help="Who added (or removed) it")
+@click.option("--list", "list_", is_flag=True, help="List the claim's sources instead")
+@click.option("--remove", "remove_id", metavar="SOURCE_ID", help="Remove this source from the claim (recorded in history)")
+@click.option("--force", is_flag=True, help="With --remove: remove the last source of a verdict that needs one (needs --note)")
+@output_options
 @db_option
-def source(claim_id, url, title, kind, stance, note, actor, db_path):
-    """Add a source URL to a claim.
+def source(claim_id, url, title, kind, stance, note, actor, list_, remove_id, force, fmt, db_path):
+    """Add a source URL to a claim, list its sources, or remove one.
+
+    The URL must be http(s) with a host. Removing a source is recorded in the claim's
+    history; the last source of a verdict that needs one stays unless --force --note.
 
     \b
     Example:
         claims source 3 https://www.courtlistener.com/docket/123/ --kind "court filing" --stance supports
+        claims source 3 --list --table
+        claims source 3 --remove 7 --note "Dead link" --by alice
     """
+    if sum([url is not None, list_, remove_id is not None]) != 1:
+        raise click.UsageError("give exactly one of URL, --list or --remove SOURCE_ID")
     db = registry.open_registry(db_path)
-    source_id = registry.add_source(db, claim_id, url, title=title, kind=kind, stance=stance, note=note, actor=actor)
-    click.echo(f"source {source_id} added to claim {claim_id}")
+    if list_:
+        claim = registry.get_claim(db, claim_id)
+        emit(registry.sources_for(db, claim["id"]), fmt)
+    elif remove_id is not None:
+        removed = registry.remove_source(db, remove_id, claim_id=claim_id, actor=actor, note=note, force=force)
+        click.echo(f"source {removed['id']} ({removed['url']}) removed from claim {removed['claim_id']}")
+    else:
+        source_id = registry.add_source(db, claim_id, url, title=title, kind=kind, stance=stance, note=note, actor=actor)
+        click.echo(f"source {source_id} added to claim {claim_id}")
 
 
 @cli.command()
@@ -305,33 +323,190 @@ def search(query, limit, fmt, db_path):
     emit(({k: r[k] for k in LIST_COLUMNS} for r in rows), fmt)
 
 
+def filter_options(fn):
+    for decorator in reversed([
+        click.option("--status", "statuses", multiple=True, help="Only claims with this status (repeatable)"),
+        click.option("--article", "article_id", type=int, help="Only claims from this article"),
+        click.option("--claim-type", help="Only claims of this type"),
+        click.option("--min-checkworthiness", type=float, help="Only claims scoring at least this (0-1)"),
+        click.option("--since", help="Only claims added on or after this date (YYYY-MM-DD) or time"),
+    ]):
+        fn = decorator(fn)
+    return fn
+
+
+def publisher_options(fn):
+    for decorator in reversed([
+        click.option("--publisher-name", help="ClaimReview author: the publishing organisation"),
+        click.option("--publisher-url", help="The publisher's site; review URLs must be on its domain"),
+        click.option("--publisher-logo", help="URL of the publisher's logo"),
+        click.option("--review-url", help="Review page URL template with {id} (default <publisher-url>/claims/{id})"),
+        click.option("--config", type=click.Path(dir_okay=False), envvar="CLAIMS_CONFIG",
+                     help="TOML file with a [publisher] table: name, url, logo, review_url (env CLAIMS_CONFIG)"),
+    ]):
+        fn = decorator(fn)
+    return fn
+
+
+def _publisher(config, publisher_name, publisher_url, publisher_logo, review_url):
+    from . import claimreview
+
+    return claimreview.load_publisher(config, name=publisher_name, url=publisher_url, logo=publisher_logo,
+                                      review_url=review_url)
+
+
 @cli.command()
-@click.option("--status", "statuses", multiple=True, help="Only claims with this status (repeatable)")
-@click.option("--article", "article_id", type=int, help="Only claims from this article")
-@click.option("--claim-type", help="Only claims of this type")
-@click.option("--min-checkworthiness", type=float, help="Only claims scoring at least this")
-@click.option("--since", help="Only claims added on or after this date (YYYY-MM-DD)")
+@filter_options
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "claimreview"]), default="csv", show_default=True,
+              help="csv for reviewers, json, or schema.org ClaimReview JSON-LD for claims with a verdict")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default stdout)")
-@click.option("--bom", is_flag=True, help="Start with a byte-order mark, for Excel")
+@click.option("--bom", is_flag=True, help="CSV: start with a byte-order mark, for Excel")
+@publisher_options
+@click.option("--check", is_flag=True, help="ClaimReview: lint each item as it is written; exit 1 on errors")
 @db_option
-def export(statuses, article_id, claim_type, min_checkworthiness, since, output, bom, db_path):
-    """Export claims as CSV for reviewers, with empty columns for their verdicts.
+def export(statuses, article_id, claim_type, min_checkworthiness, since, fmt, output, bom,
+           publisher_name, publisher_url, publisher_logo, review_url, config, check, db_path):
+    """Export claims: CSV for reviewers (with empty columns for their verdicts), JSON,
+    or ClaimReview JSON-LD.
+
+    The CSV has id, claim, sentence, claimant, article_title, article_url, claim_type,
+    checkable, checkworthiness, status, sources, version and, for the reviewer, new_status,
+    note, source_url, source_title, source_stance and reviewer. Cells a spreadsheet would
+    run as formulas get a leading apostrophe (claims import takes it off again).
 
     \b
     Example:
         claims export --status unreviewed -o review.csv --bom
+        claims export --format json --min-checkworthiness 0.5
+        claims export --format claimreview --publisher-name "Example Fact Check" \\
+            --publisher-url https://factcheck.example.org -o claimreview.json
     """
+    from . import claimreview
+
     db = registry.open_registry(db_path)
-    for s in statuses:
-        registry.validate_status(db, s)
-    rows = exporting.export_rows(db, statuses=statuses, article_id=article_id, claim_type=claim_type,
-                                 min_checkworthiness=min_checkworthiness, since=since)
-    if output:
-        with open(output, "w", encoding="utf-8", newline="") as f:
-            n = exporting.write_csv(rows, f, bom=bom)
-        click.echo(f"{n} claims written to {output}", err=True)
+    filters = dict(statuses=statuses, article_id=article_id, claim_type=claim_type,
+                   min_checkworthiness=min_checkworthiness, since=since)
+    findings = [] if check else None
+    if fmt == "claimreview":
+        publisher = claimreview.require_publisher(
+            _publisher(config, publisher_name, publisher_url, publisher_logo, review_url))
+        items = claimreview.review_items(db, publisher, **filters)
+        write = functools.partial(claimreview.write_items, items, findings=findings)
+    elif fmt == "json":
+        rows = exporting.export_rows(db, sources_as="list", **filters)
+        write = functools.partial(exporting.write_json, rows)
     else:
-        exporting.write_csv(rows, sys.stdout, bom=bom)
+        rows = exporting.export_rows(db, **filters)
+        write = functools.partial(exporting.write_csv, rows, bom=bom)
+    if output:
+        with exporting.output_file(output) as f:
+            n = write(f)
+        click.echo(f"{n} {'claim reviews' if fmt == 'claimreview' else 'claims'} written to {output}", err=True)
+    else:
+        write(sys.stdout)
+    if findings:
+        _report_findings(findings, strict=False)
+
+
+def _report_findings(findings, *, strict: bool) -> None:
+    errors = warnings = 0
+    for label, problems in findings:
+        for f in problems:
+            click.echo(f"{label if isinstance(label, str) else f'claim {label}'}: {f}", err=True)
+            errors += f.level == "error"
+            warnings += f.level == "warning"
+    if errors or (strict and warnings):
+        raise click.ClickException(f"ClaimReview lint: {errors} errors, {warnings} warnings")
+
+
+@cli.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check and print what would change; write nothing")
+@click.option("--by", help="Reviewer's name, for rows with an empty reviewer column")
+@click.option("--force", is_flag=True, help="Apply rows whose claim changed since the export (recorded in history)")
+@click.option("--encoding", help="Text encoding of FILE (default UTF-8, with or without a BOM)")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON")
+@db_option
+def import_(file, dry_run, by, force, encoding, as_json, db_path):
+    """Import reviewers' verdicts, sources and notes from a CSV written by claims export.
+
+    Every row is checked before anything is written; one problem and nothing is imported.
+    The rest is applied in one transaction. A row whose claim changed since the export
+    (its version differs) is left for a human unless --force. Importing the same file
+    again changes nothing.
+
+    \b
+    Example:
+        claims export -o review.csv --bom
+        claims import review.csv --dry-run --by alice
+        claims import review.csv --by alice
+    """
+    from . import importing
+
+    db = registry.open_registry(db_path)
+    try:
+        report = importing.import_csv(db, file, by=by, force=force, encoding=encoding, dry_run=dry_run)
+    except importing.ImportRefused as e:
+        for problem in e.report.problems:
+            click.echo(f"{file}: {problem}", err=True)
+        raise
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        for line in report.summary(dry_run=dry_run):
+            click.echo(line)
+    if report.conflicts:
+        applied = "nothing was written (dry run)" if dry_run else f"the other {len(report.changes)} changed claims were applied"
+        raise click.ClickException(
+            f"{len(report.conflicts)} rows conflict with changes made after the export and were not applied "
+            f"({applied}); re-export those claims, or import again with --force")
+
+
+@cli.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@filter_options
+@publisher_options
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too")
+@db_option
+def lint(file, statuses, article_id, claim_type, min_checkworthiness, since,
+         publisher_name, publisher_url, publisher_logo, review_url, config, strict, db_path):
+    """Check ClaimReview for what consumers reject (errors) or warn about (warnings).
+
+    Without FILE, checks the ClaimReview that `claims export --format claimreview` would
+    write for the registry's claims with a verdict; with FILE, checks a JSON-LD file.
+    Errors: missing claimReviewed, reviewRating.alternateName, url or author; a review URL
+    not on the publisher's domain. Warnings: claimReviewed over 75 characters or holding a
+    verdict word; a missing claimant, appearance or date. Exits 1 on errors.
+
+    \b
+    Example:
+        claims lint --publisher-name "Example Fact Check" --publisher-url https://factcheck.example.org
+        claims lint claimreview.json --strict
+    """
+    from . import claimreview
+
+    publisher = _publisher(config, publisher_name, publisher_url, publisher_logo, review_url)
+    if file:
+        items = claimreview.read_items(file)
+    else:
+        db = registry.open_registry(db_path)
+        items = claimreview.review_items(db, publisher, statuses=statuses, article_id=article_id,
+                                         claim_type=claim_type, min_checkworthiness=min_checkworthiness,
+                                         since=since)
+    checked = 0
+    findings = []
+    for label, problems in claimreview.lint_items(items, publisher_url=publisher.url):
+        checked += 1
+        if problems:
+            findings.append((label, problems))
+    errors = sum(f.level == "error" for _, ps in findings for f in ps)
+    warnings = sum(f.level == "warning" for _, ps in findings for f in ps)
+    for label, problems in findings:
+        for f in problems:
+            click.echo(f"{label if isinstance(label, str) else f'claim {label}'}: {f}")
+    click.echo(f"{checked} claim reviews checked: {errors} errors, {warnings} warnings")
+    if errors or (strict and warnings):
+        raise click.ClickException(f"ClaimReview lint: {errors} errors, {warnings} warnings")
 
 
 @cli.command()

@@ -1,9 +1,16 @@
 """Writing claims out: CSV for reviewers, streamed row by row."""
 
+import contextlib
 import csv
-from typing import IO, Iterable, Iterator
+import datetime
+import json
+import os
+from pathlib import Path
+from typing import IO, Iterable, Iterator, Optional
 
 from sqlite_utils import Database
+
+from .registry import RegistryError, validate_status
 
 REVIEWER_COLUMNS = ["new_status", "note", "source_url", "source_title", "source_stance", "reviewer"]
 EXPORT_COLUMNS = [
@@ -15,45 +22,137 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value):
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe.
+
+    So that ``unneutralise`` can undo it exactly, a value that already starts with
+    apostrophes followed by a formula character gets one more: ``'=x`` is written
+    ``''=x``. Any other value is written as it is.
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(_FORMULA_START):
         return "'" + value
     return value
 
 
-def export_rows(db: Database, *, statuses=(), article_id=None, claim_type=None,
-                min_checkworthiness=None, since=None) -> Iterator[dict]:
-    """One dict per claim in ``EXPORT_COLUMNS`` order, streamed from one query."""
+def unneutralise(value: str) -> str:
+    """The inverse of ``neutralise``: ``'=x`` reads back as ``=x``, ``''=x`` as ``'=x``.
+
+    A value like ``'Tis`` (an apostrophe not followed by a formula character) is left alone.
+    """
+    if value.startswith("'") and value.lstrip("'").startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
+def parse_since(since: Optional[str]) -> Optional[str]:
+    """``--since`` as a string comparable with the registry's UTC ``created_at`` times."""
+    if since is None or not since.strip():
+        return None
+    since = since.strip()
+    try:
+        if len(since) == 10:
+            return datetime.date.fromisoformat(since).isoformat()
+        moment = datetime.datetime.fromisoformat(since)
+    except ValueError:
+        raise RegistryError(f"--since must be a date (YYYY-MM-DD) or an ISO 8601 time, not {since!r}")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment.astimezone(datetime.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def claim_filters(db: Database, *, statuses=(), article_id=None, claim_type=None,
+                  min_checkworthiness=None, since=None, alias="c") -> tuple[list[str], list]:
+    """WHERE clauses and parameters for the export filters, checked first."""
     where, params = [], []
     if statuses:
-        where.append("c.status IN ({})".format(", ".join("?" for _ in statuses)))
+        for s in statuses:
+            validate_status(db, s)
+        where.append(f"{alias}.status IN ({', '.join('?' for _ in statuses)})")
         params.extend(statuses)
     if article_id is not None:
-        where.append("c.article_id = ?")
+        where.append(f"{alias}.article_id = ?")
         params.append(article_id)
     if claim_type:
-        where.append("c.claim_type = ?")
+        where.append(f"{alias}.claim_type = ?")
         params.append(claim_type)
     if min_checkworthiness is not None:
-        where.append("c.checkworthiness >= ?")
+        if not 0 <= min_checkworthiness <= 1:
+            raise RegistryError(f"--min-checkworthiness must be between 0 and 1, not {min_checkworthiness}")
+        where.append(f"{alias}.checkworthiness >= ?")
         params.append(min_checkworthiness)
+    since = parse_since(since)
     if since:
-        where.append("c.created_at >= ?")
+        where.append(f"{alias}.created_at >= ?")
         params.append(since)
-    sql = """
+    return where, params
+
+
+def export_rows(db: Database, *, statuses=(), article_id=None, claim_type=None,
+                min_checkworthiness=None, since=None, sources_as: str = "urls") -> Iterator[dict]:
+    """One dict per claim in ``EXPORT_COLUMNS`` order (without the reviewer columns),
+    streamed from one query: memory stays flat however many claims match.
+
+    ``sources_as="urls"`` joins the source URLs with spaces (for CSV);
+    ``"list"`` gives a list of ``{url, title, kind, stance}`` (for JSON).
+    """
+    where, params = claim_filters(db, statuses=statuses, article_id=article_id, claim_type=claim_type,
+                                  min_checkworthiness=min_checkworthiness, since=since)
+    if sources_as == "list":
+        sources_sql = ("(SELECT json_group_array(json_object('id', s.id, 'url', s.url, 'title', s.title, "
+                       "'kind', s.kind, 'stance', s.stance)) FROM (SELECT * FROM sources s2 "
+                       "WHERE s2.claim_id = c.id ORDER BY s2.id) s)")
+    else:
+        sources_sql = ("(SELECT group_concat(url, ' ') FROM (SELECT s.url FROM sources s "
+                       "WHERE s.claim_id = c.id ORDER BY s.id))")
+    sql = f"""
         SELECT c.id, c.text AS claim, c.sentence, c.claimant, a.title AS article_title,
                a.url AS article_url, c.claim_type, c.checkable, c.checkworthiness, c.status,
-               (SELECT group_concat(s.url, ' ') FROM sources s WHERE s.claim_id = c.id) AS sources,
+               {sources_sql} AS sources,
                c.version
         FROM claims c LEFT JOIN articles a ON a.id = c.article_id
     """
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY c.id"
-    cursor = db.conn.execute(sql, params)
+    cursor = db.conn.execute(sql, params)  # filters are checked now, before anything is written
+    return _export_rows(cursor, sources_as)
+
+
+def _export_rows(cursor, sources_as) -> Iterator[dict]:
     names = [d[0] for d in cursor.description]
     for row in cursor:
-        yield dict(zip(names, row))
+        item = dict(zip(names, row))
+        if sources_as == "list":
+            item["sources"] = json.loads(item["sources"] or "[]")
+        yield item
+
+
+@contextlib.contextmanager
+def output_file(path, *, encoding="utf-8"):
+    """A text file that appears at ``path`` only when complete: written beside it under a
+    temporary name and renamed at the end, so a failed export leaves no half file."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding=encoding, newline="") as f:
+            yield f
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise RegistryError(f"cannot write {path}: {e.strerror or e}") from e
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_json(rows: Iterable[dict], out: IO[str]) -> int:
+    """Write rows as a JSON array, one object per line, streaming; returns the count."""
+    count = 0
+    out.write("[")
+    for row in rows:
+        out.write(("," if count else "") + "\n  " + json.dumps(row, ensure_ascii=False))
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
 
 
 def write_csv(rows: Iterable[dict], out: IO[str], *, bom: bool = False, for_reviewers: bool = True) -> int:

@@ -335,6 +335,8 @@ def add_claim(db: Database, text: str, *, article_id=None, claimant=None, source
     text = (text or "").strip()
     if not text:
         raise RegistryError("the claim text is empty")
+    if "\x00" in text:
+        raise RegistryError("the claim text contains a NUL character")
     urls = [validate_url(u) for u in sources]
     if article_id is not None:
         get_article(db, article_id)
