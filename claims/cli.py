@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import articles, exporting, registry, splitter
+from . import articles, exporting, publishing, registry, splitter
 from .registry import RegistryError
 
 STATUS_HELP = "unreviewed, in-review, true, mostly-true, half-true, misleading, mostly-false, false, unproven, not-checkable"
@@ -551,15 +551,30 @@ def serve(port, host, db_path):
 
 def datasette_metadata(database: str = "registry") -> dict:
     """The shipped metadata.yml, keyed to the database name Datasette will use."""
-    import yaml
-
-    metadata = yaml.safe_load(metadata_path().read_text())
-    databases = metadata.get("databases", {})
-    if database != "registry" and "registry" in databases:
-        databases[database] = databases.pop("registry")
-    return metadata
+    return publishing.datasette_metadata(database)
 
 
 def datasette_settings() -> list[str]:
-    return ["--setting", "suggest_facets", "off", "--setting", "sql_time_limit_ms", "3000",
-            "--setting", "facet_time_limit_ms", "1000"]
+    return publishing.settings_args()
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@db_option
+def publish(directory, db_path):
+    """Write a read-only snapshot of the registry to DIRECTORY, ready to put online.
+
+    DIRECTORY gets registry.db (a VACUUM INTO copy), metadata.json, settings.json,
+    inspect-data.json, the Datasette plugin and its templates, and a README saying how to
+    serve it (`datasette serve DIRECTORY` opens it immutable) or publish it with
+    `datasette publish` / `datasette package`. Run it again to bring the snapshot up to date.
+
+    \b
+    Example:
+        claims publish site/
+        datasette serve site/
+    """
+    result = publishing.publish(db_path, directory)
+    click.echo(f"{result['path']}: {result['claims']} claims from {result['articles']} articles, "
+               f"{result['bytes'] // 1024} KiB")
+    click.echo(f"Serve it read-only: datasette serve {directory}")

@@ -353,6 +353,27 @@ def _compact_cell(row, value, column, datasette, database):
 
 
 @hookimpl
+def asgi_wrapper(datasette):
+    """With ``plugins: {claims: {read_only: true}}`` in the metadata (``claims publish``
+    writes it), answer every request that is not GET, HEAD or OPTIONS with 405: no form,
+    canned query or API of the site can be posted to."""
+
+    def wrap(app):
+        async def read_only(scope, receive, send):
+            if (scope.get("type") == "http" and scope.get("method") not in ("GET", "HEAD", "OPTIONS")
+                    and not _shadowed() and (datasette.plugin_config("claims") or {}).get("read_only")):
+                response = Response.text("This registry is published read-only.\n", status=405,
+                                         headers={"Allow": "GET, HEAD, OPTIONS"})
+                await response.asgi_send(send)
+                return
+            await app(scope, receive, send)
+
+        return read_only
+
+    return wrap
+
+
+@hookimpl
 def extra_css_urls(datasette):
     if _shadowed():
         return []

@@ -1,0 +1,222 @@
+"""The claims Datasette plugin, through Datasette's in-process client on a real registry."""
+
+import asyncio
+import html
+import re
+import sqlite3
+
+import pytest
+from datasette.app import Datasette
+
+from claims import registry
+from claims.cli import datasette_metadata
+from claims.datasette_plugin import highlight_segments, paragraph_around, safe_url, timeline
+
+XSS = 'Crime fell 40% <script>alert("x")</script> & rose'
+
+
+@pytest.fixture
+def reviewed_db(example_db):
+    """The example registry with a verdict, a source, a hand-added claim with markup in it."""
+    db = registry.open_registry(example_db)
+    registry.add_source(db, 3, "https://www.courtlistener.com/docket/1/", title="The order <b>", kind="court filing",
+                        stance="supports", note="Page 3 <i>says</i> so", actor="alice")
+    registry.set_status(db, 3, "true", note="Matches the order", actor="alice")
+    registry.set_status(db, 5, "in-review", actor="bob")
+    claim_id, _ = registry.add_claim(db, XSS, claimant="<b>Mallory</b>", actor="mallory")
+    registry.add_source(db, claim_id, "https://example.org/x", title="<img src=x onerror=alert(1)>", stance="refutes")
+    db.conn.close()
+    return example_db
+
+
+@pytest.fixture
+def ds(reviewed_db):
+    return Datasette([reviewed_db], metadata=datasette_metadata("registry"), settings={"suggest_facets": False})
+
+
+def get(ds, path):
+    return asyncio.run(ds.client.get(path))
+
+
+def claim_row(path, claim_id):
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    try:
+        claim = conn.execute("select * from claims where id = ?", [claim_id]).fetchone()
+        text = conn.execute("select text from articles where id = ?", [claim["article_id"]]).fetchone()
+        return dict(claim), text[0] if text else None
+    finally:
+        conn.close()
+
+
+def test_plugin_is_loaded_from_the_entry_point(ds):
+    plugins = get(ds, "/-/plugins.json").json()
+    claims = [p for p in plugins if p["name"] == "claims"]
+    assert claims and claims[0]["templates"] is True
+    assert {"render_cell", "extra_template_vars", "register_routes"} <= set(claims[0]["hooks"])
+
+
+def test_every_page_and_canned_query_answers(ds):
+    queries = datasette_metadata("registry")["databases"]["registry"]["queries"]
+    paths = ["/", "/registry", "/registry/claims", "/registry/articles", "/registry/sources",
+             "/registry/statuses", "/registry/claim_events", "/registry/claims/1", "/registry/claims/3",
+             "/registry/claims/21", "/registry/articles/1", "/registry/statuses/true", "/registry/sources/1",
+             "/-/claims/registry.css", "/registry/claims?_search=judge", "/registry/claims?status=true"]
+    paths += [f"/registry/{name}" + ("?claim_id=3" if ":claim_id" in q["sql"] else "") for name, q in queries.items()]
+    for path in paths:
+        response = get(ds, path)
+        assert response.status_code == 200, (path, response.text[:500])
+
+
+def test_claim_page_highlights_the_span_in_its_paragraph(ds, reviewed_db):
+    claim, article_text = claim_row(reviewed_db, 3)
+    page = get(ds, "/registry/claims/3").text
+    span = article_text[claim["start"]:claim["end"]]
+    marked = re.search(r'<mark class="claims-mark claims-s-true" id="claim-span">(.*?)</mark>', page, re.S)
+    assert marked, "no highlighted span"
+    assert html.unescape(marked.group(1)) == span
+    context = re.search(r'<p class="claims-context">(.*?)</p>', page, re.S).group(1)
+    assert html.unescape(re.sub(r"<[^>]+>", "", context)) in article_text
+
+
+def test_claim_page_shows_status_meaning_sources_and_history(ds):
+    page = get(ds, "/registry/claims/3").text
+    assert 'class="claims-badge claims-badge-big claims-s-true">True</span>' in page
+    assert "Accurate, with nothing significant missing." in page  # statuses.description
+    assert "ClaimReview rating 5 of 5" in page
+    assert '<a href="https://www.courtlistener.com/docket/1/" rel="nofollow noopener">The order &lt;b&gt;</a>' in page
+    assert 'claims-stance-supports">supports</span>' in page and ">court filing</span>" in page
+    assert "Page 3 &lt;i&gt;says&lt;/i&gt; so" in page
+    history = re.search(r'<table class="claims-history">(.*?)</table>', page, re.S).group(1)
+    assert [a for a in re.findall(r"<td>(created|source-added|status)</td>", history)] == [
+        "created", "source-added", "status"]
+    assert "unreviewed → true" in history and "Matches the order" in history
+
+
+def test_markup_in_a_claim_is_shown_as_text(ds):
+    page = get(ds, "/registry/claims/21").text
+    assert "<script>alert" not in page and "<b>Mallory" not in page and "<img src=x" not in page
+    assert "Crime fell 40% &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; rose" in page
+    assert "&lt;b&gt;Mallory&lt;/b&gt;" in page
+    assert "Added by hand, not taken from an article." in page
+    table = get(ds, "/registry/claims?_search=crime").text
+    assert "<script>alert" not in table and "&lt;script&gt;" in table
+
+
+def test_only_http_links_become_links(ds, reviewed_db):
+    conn = sqlite3.connect(reviewed_db)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("insert into sources (claim_id, url, kind, stance, added_at) "
+                 "values (3, 'javascript:alert(1)', 'other', 'context', '2025-01-01')")
+    conn.commit()
+    conn.close()
+    page = get(ds, "/registry/claims/3").text
+    assert 'href="javascript:' not in page and "javascript:alert(1)" in page
+    assert safe_url("javascript:alert(1)") is None and safe_url(" https://x.org/ ") == "https://x.org/"
+
+
+def test_article_page_marks_every_claim_by_status(ds, reviewed_db):
+    page = get(ds, "/registry/articles/1").text
+    conn = sqlite3.connect(reviewed_db)
+    rows = conn.execute("select id, status, start, \"end\" from claims where article_id = 1").fetchall()
+    text = conn.execute("select text from articles where id = 1").fetchone()[0]
+    conn.close()
+    marks = re.findall(r'<a class="claims-mark (claims-s-[a-z-]+)" href="/registry/claims/(\d+)"[^>]*>(.*?)</a>', page, re.S)
+    assert len(marks) == len(rows) == 20
+    by_id = {str(i): (status, text[s:e]) for i, status, s, e in rows}
+    for css, claim_id, inner in marks:
+        status, span = by_id[claim_id]
+        assert css == f"claims-s-{status}"
+        assert html.unescape(inner) == span
+    # the whole text is there, in order, marks and all
+    body = re.search(r'<div class="claims-article-text">(.*?)</div>', page, re.S).group(1)
+    assert html.unescape(re.sub(r"<[^>]+>", "", body)) == text
+    assert "claims-s-true" in page and "claims-s-in-review" in page
+
+
+def test_claims_table_links_canned_queries_and_totals(ds):
+    page = get(ds, "/registry/claims").text
+    nav = re.search(r'<nav class="claims-nav"[^>]*>(.*?)</nav>', page, re.S).group(1)
+    for href in ["/registry/review_queue", "/registry/claims_without_sources",
+                 "/registry/status_counts_per_article", "/registry#claims-charts"]:
+        assert f'href="{href}"' in nav
+    assert 'href="/registry/claims?status=true"><span class="claims-badge claims-s-true">True</span> 1<' in page
+    assert re.search(r'<a class="claims-badge-link" href="/registry/statuses/in-review"><span class="claims-badge claims-s-in-review">In review</span></a>', page)
+
+
+def test_facets_and_search(ds):
+    data = get(ds, "/registry/claims.json?_facet=status&_facet=claim_type&_facet=claimant&_facet=article_id").json()
+    facets = data["facet_results"]
+    assert {r["value"]: r["count"] for r in facets["status"]["results"]} == {"unreviewed": 19, "true": 1, "in-review": 1}
+    assert sum(r["count"] for r in facets["article_id"]["results"]) == 20
+    assert sum(r["count"] for r in facets["claim_type"]["results"]) <= 21
+    assert any(r["value"] == "<b>Mallory</b>" for r in facets["claimant"]["results"])
+    true_only = get(ds, "/registry/claims.json?status=true&_shape=array").json()
+    assert [r["id"] for r in true_only] == [3]
+    found = get(ds, "/registry/claims.json?_search=injunction&_shape=array").json()
+    assert found and all("injunction" in (r["text"] + r["sentence"]).lower() for r in found)
+    scores = [r["checkworthiness"] for r in get(ds, "/registry/claims.json?_shape=array&_size=100").json()
+              if r["checkworthiness"] is not None]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_database_page_draws_the_charts(ds):
+    page = get(ds, "/registry").text
+    assert 'id="claims-charts"' in page
+    table = re.search(r'<table class="claims-chart-table">(.*?)</table>', page, re.S).group(1)
+    assert 'href="/registry/articles/1"' in table
+    assert "<title>1 True</title>" in table and "<title>1 In review</title>" in table
+    assert "<title>18 Unreviewed</title>" in table
+    assert "Added by hand (no article)" in table
+    time_chart = re.search(r'<figure class="claims-time">(.*?)</figure>', page, re.S).group(1)
+    assert "21 claims" in time_chart and "<script" not in page.split('id="claims-charts"')[1].split("</section>")[0]
+
+
+def test_other_databases_are_left_alone(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("create table claims (id integer primary key, status text, text text)")
+    conn.execute("insert into claims values (1, 'true', '<b>x</b>')")
+    conn.commit()
+    conn.close()
+    ds = Datasette([str(path)])
+    page = get(ds, "/other/claims/1").text
+    assert "claims-page" not in page and "claims-badge" not in page
+    assert "claims-nav" not in get(ds, "/other/claims").text
+
+
+def test_paragraph_around():
+    text = "First para.\n\nSecond one. The claim here. After it.\n\nThird."
+    start = text.index("The claim")
+    ctx = paragraph_around(text, start, start + len("The claim here."))
+    assert ctx == {"before": "Second one. ", "span": "The claim here.", "after": " After it.",
+                   "cut_before": False, "cut_after": False}
+    long = "x" * 1000 + "CLAIM" + "y" * 1000
+    ctx = paragraph_around(long, 1000, 1005, limit=10)
+    assert ctx["before"] == "x" * 10 and ctx["after"] == "y" * 10 and ctx["cut_before"] and ctx["cut_after"]
+
+
+def test_highlight_segments_cover_the_text_once():
+    text = "aaa bbb ccc ddd"
+    claims = [{"id": 2, "start": 8, "end": 11}, {"id": 1, "start": 0, "end": 3}, {"id": 3, "start": 9, "end": 15}]
+    segments = highlight_segments(text, claims)
+    assert "".join(s["text"] for s in segments) == text
+    assert [(s["text"], s["claim"] and s["claim"]["id"]) for s in segments] == [
+        ("aaa", 1), (" bbb ", None), ("ccc", 2), (" ddd", 3)]
+
+
+def test_timeline_counts_statuses_at_the_end_of_each_day():
+    events = [(1, "2025-01-01T10:00", "unreviewed"), (2, "2025-01-01T11:00", "unreviewed"),
+              (1, "2025-01-03T09:00", "in-review"), (1, "2025-01-03T10:00", "true")]
+    buckets, unit = timeline(events)
+    assert unit == "day"
+    assert buckets == [
+        {"key": "2025-01-01", "counts": {"unreviewed": 2}},
+        {"key": "2025-01-02", "counts": {"unreviewed": 2}},
+        {"key": "2025-01-03", "counts": {"true": 1, "unreviewed": 1}},
+    ]
+    long = [(1, "2025-01-01T00:00", "unreviewed"), (1, "2025-06-01T00:00", "false")]
+    buckets, unit = timeline(long)
+    assert unit == "month" and buckets[0] == {"key": "2025-01", "counts": {"unreviewed": 1}}
+    assert buckets[-1] == {"key": "2025-06", "counts": {"false": 1}} and len(buckets) == 6
+    assert timeline([]) == ([], "day")
