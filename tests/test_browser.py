@@ -1,0 +1,122 @@
+"""A real browser on a real Datasette: Debian's Chromium driven by Playwright (never a
+downloaded browser). Screenshots go to artifacts/browser/ (or $CLAIMS_ARTIFACTS)."""
+
+import os
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from claims import registry
+from servers import free_port, serving
+
+ROOT = Path(__file__).parent.parent
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def chromium_path():
+    for candidate in (os.environ.get("CLAIMS_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium",
+                      shutil.which("chromium-browser")):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    return None
+
+
+@pytest.fixture
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+    path = chromium_path()
+    if path is None:
+        pytest.skip("no chromium found: install Debian's (apt-get install chromium) or set CLAIMS_CHROMIUM; "
+                    "./scripts/test installs it where it can")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def artifacts():
+    out = Path(os.environ.get("CLAIMS_ARTIFACTS", ROOT / "artifacts")) / "browser"
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def test_browse_search_facet_claim_page(browser, example_db, tmp_path, artifacts):
+    db = registry.open_registry(example_db)
+    registry.add_source(db, 3, "https://www.courtlistener.com/docket/1/", title="The order", kind="court filing",
+                        stance="supports", actor="alice")
+    registry.set_status(db, 3, "true", actor="alice")
+    registry.add_claim(db, "Crime fell <script>window.pwned = 1</script> by 40%", claimant="<b>Mallory</b>")
+    db.conn.close()
+
+    port = free_port()
+    args = ["datasette", "serve", example_db, "-m", str(ROOT / "claims" / "metadata.yml"),
+            "--port", str(port), "--setting", "suggest_facets", "off"]
+    with serving(args, port, tmp_path / "datasette.log") as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        requests = []
+        page.on("request", lambda r: requests.append(r.url))
+
+        # The claims table: search
+        page.goto(base + "/registry/claims")
+        assert page.locator("nav.claims-nav a", has_text="Review queue").count() == 1
+        page.fill("input#_search", "injunction")
+        page.press("input#_search", "Enter")
+        page.wait_for_url(re.compile(r"_search=injunction"))
+        rows = page.locator("table.rows-and-columns tbody tr")
+        assert rows.count() >= 1
+        assert "injunction" in rows.first.inner_text().lower()
+        page.screenshot(path=str(artifacts / "claims-search.png"))
+
+        # Follow a facet
+        page.goto(base + "/registry/claims")
+        facet = page.locator('[data-column="claim_type"] li a').first
+        value = facet.inner_text().strip()
+        facet.click()
+        page.wait_for_url(re.compile(r"claim_type="))
+        assert page.locator("table.rows-and-columns tbody tr").count() >= 1
+        for cell in page.locator("table.rows-and-columns td.col-claim_type").all_inner_texts():
+            assert cell.strip() == value
+
+        # Open a claim page from the table and find its highlighted span
+        page.goto(base + "/registry/claims?status=true")
+        page.locator("table.rows-and-columns td.col-id a").first.click()
+        page.wait_for_url(re.compile(r"/registry/claims/\d+$"))
+        claim_id = int(page.url.rsplit("/", 1)[1])
+        conn = sqlite3.connect(example_db)
+        start, end, article_id = conn.execute('select start, "end", article_id from claims where id = ?',
+                                              [claim_id]).fetchone()
+        text = conn.execute("select text from articles where id = ?", [article_id]).fetchone()[0]
+        conn.close()
+        mark = page.locator("mark#claim-span")
+        assert mark.is_visible()
+        assert mark.inner_text() == text[start:end]
+        assert page.locator(".claims-badge-big").inner_text() == "True"
+        assert page.locator(".claims-sources a").inner_text() == "The order"
+        page.screenshot(path=str(artifacts / "claim-page.png"), full_page=True)
+
+        # Markup in a claim is text, and no script ran
+        page.goto(base + "/registry/claims/21")
+        assert "<script>window.pwned = 1</script>" in page.locator("blockquote.claims-text").inner_text()
+        assert page.evaluate("window.pwned") is None
+
+        # The article page and the charts
+        page.goto(base + "/registry/articles/1")
+        assert page.locator(".claims-article-text .claims-mark").count() == 20
+        assert page.locator(".claims-article-text .claims-mark.claims-s-true").count() == 1
+        page.screenshot(path=str(artifacts / "article-page.png"), full_page=True)
+        page.goto(base + "/registry")
+        assert page.locator("#claims-charts svg.claims-bar").count() == 2
+        assert page.locator("#claims-charts figure.claims-time rect").count() >= 2
+        page.locator("#claims-charts").screenshot(path=str(artifacts / "charts.png"))
+
+        outside = [u for u in requests if not u.startswith(base)]
+        assert not outside, f"pages reached beyond the server: {outside}"
+    for name in ("claims-search.png", "claim-page.png", "article-page.png", "charts.png"):
+        assert (artifacts / name).stat().st_size > 1000
