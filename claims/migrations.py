@@ -176,3 +176,10 @@ def m002_fact_checks_and_claim_links(db: Database):
     db["fact_checks"].enable_fts(
         ["text", "title"], tokenize="porter unicode61 remove_diacritics 2", create_triggers=True
     )
+
+
+@migrations(name="m003_index_checkworthiness")
+def m003_index_checkworthiness(db: Database):
+    # Datasette sorts the claims table by checkworthiness (metadata sort_desc): without this
+    # index every table page sorts all claims (about 180 ms at a million).
+    db.execute("CREATE INDEX IF NOT EXISTS idx_claims_checkworthiness ON claims(checkworthiness DESC)")

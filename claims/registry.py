@@ -235,8 +235,8 @@ BULK_MIN_CLAIMS = 2_000  # below this a batch uses the per-row index trigger
 
 
 def add_articles(db: Database, items: Iterable[tuple[dict, Iterable[dict]]], *, actor=None,
-                 provenance=None, batch_articles: int = BULK_BATCH_ARTICLES,
-                 batch_claims: int = BULK_BATCH_CLAIMS, on_batch=None) -> list[tuple[int, bool]]:
+                 provenance=None, batch_articles: Optional[int] = None,
+                 batch_claims: Optional[int] = None, on_batch=None) -> list[tuple[int, bool]]:
     """Store many ``(article, claims)`` pairs: the bulk path of ``add_article``.
 
     ``items`` is consumed lazily, a batch at a time, outside any transaction (so slow
@@ -251,6 +251,8 @@ def add_articles(db: Database, items: Iterable[tuple[dict, Iterable[dict]]], *, 
     called with each committed batch's results.
     """
     provenance = provenance or {}
+    batch_articles = batch_articles or BULK_BATCH_ARTICLES
+    batch_claims = batch_claims or BULK_BATCH_CLAIMS
     results: list[tuple[int, bool]] = []
     batch: list = []
     n_claims = 0
