@@ -10,7 +10,7 @@ from datasette.app import Datasette
 
 from claims import registry
 from claims.cli import datasette_metadata
-from claims.datasette_plugin import highlight_segments, paragraph_around, safe_url, timeline
+from claims.datasette_plugin import add_day_deltas, highlight_segments, paragraph_around, safe_url, timeline
 
 XSS = 'Crime fell 40% <script>alert("x")</script> & rose'
 
@@ -140,7 +140,11 @@ def test_claims_table_links_canned_queries_and_totals(ds):
     for href in ["/registry/review_queue", "/registry/claims_without_sources",
                  "/registry/status_counts_per_article", "/registry#claims-charts"]:
         assert f'href="{href}"' in nav
-    assert 'href="/registry/claims?status=true"><span class="claims-badge claims-s-true">True</span> 1<' in page
+    assert re.search(r'href="[^"]*/registry/claims\?status=true"><span class="claims-badge claims-s-true">True</span> 1<', page)
+    # the bar follows the page's filter: on ?status=true it is one segment
+    filtered = get(ds, "/registry/claims?status=true").text
+    overview = re.search(r'<div class="claims-overview">(.*?)</div>', filtered, re.S).group(1)
+    assert re.findall(r"<title>(.*?)</title>", overview) == ["1 True"]
     assert re.search(r'<a class="claims-badge-link" href="/registry/statuses/in-review"><span class="claims-badge claims-s-in-review">In review</span></a>', page)
 
 
@@ -206,17 +210,40 @@ def test_highlight_segments_cover_the_text_once():
 
 
 def test_timeline_counts_statuses_at_the_end_of_each_day():
-    events = [(1, "2025-01-01T10:00", "unreviewed"), (2, "2025-01-01T11:00", "unreviewed"),
-              (1, "2025-01-03T09:00", "in-review"), (1, "2025-01-03T10:00", "true")]
-    buckets, unit = timeline(events)
+    rows = [("2025-01-01", None, "unreviewed", 2), ("2025-01-03", "unreviewed", "in-review", 1),
+            ("2025-01-03", "in-review", "true", 1)]
+    buckets, unit = timeline(add_day_deltas({}, rows))
     assert unit == "day"
     assert buckets == [
         {"key": "2025-01-01", "counts": {"unreviewed": 2}},
         {"key": "2025-01-02", "counts": {"unreviewed": 2}},
-        {"key": "2025-01-03", "counts": {"true": 1, "unreviewed": 1}},
+        {"key": "2025-01-03", "counts": {"unreviewed": 1, "true": 1}},
     ]
-    long = [(1, "2025-01-01T00:00", "unreviewed"), (1, "2025-06-01T00:00", "false")]
-    buckets, unit = timeline(long)
+    long = [("2025-01-01", None, "unreviewed", 1), ("2025-06-01", "unreviewed", "false", 1)]
+    buckets, unit = timeline(add_day_deltas({}, long))
     assert unit == "month" and buckets[0] == {"key": "2025-01", "counts": {"unreviewed": 1}}
     assert buckets[-1] == {"key": "2025-06", "counts": {"false": 1}} and len(buckets) == 6
-    assert timeline([]) == ([], "day")
+    assert timeline({}) == ([], "day")
+
+
+def test_time_chart_follows_new_history(ds, reviewed_db):
+    def last_bar(page):
+        chart = re.search(r'<figure class="claims-time">(.*?)</figure>', page, re.S).group(1)
+        return re.findall(r"<g><title>(.*?)</title>", chart)[-1]
+
+    assert last_bar(get(ds, "/registry").text).endswith("19 Unreviewed, 1 In review, 1 True")
+    db = registry.open_registry(reviewed_db)
+    registry.set_status(db, 7, "unproven")
+    registry.set_status(db, 5, "not-checkable")
+    db.conn.close()
+    assert last_bar(get(ds, "/registry").text).endswith("18 Unreviewed, 1 True, 1 Unproven, 1 Not checkable")
+
+
+def test_a_registry_under_another_name(reviewed_db, tmp_path):
+    other = tmp_path / "newsroom.db"
+    conn = sqlite3.connect(reviewed_db)
+    conn.execute("VACUUM INTO ?", [str(other)])
+    conn.close()
+    ds = Datasette([str(other)], metadata=datasette_metadata("newsroom"))
+    assert 'id="claim-span"' in get(ds, "/newsroom/claims/3").text
+    assert 'href="/newsroom/review_queue"' in get(ds, "/newsroom/claims").text

@@ -17,6 +17,7 @@ markup built here is in ``render_cell``, from escaped values.
 import datetime
 import re
 import sys
+import threading
 import weakref
 from urllib.parse import urlencode
 
@@ -116,29 +117,37 @@ def stacked(counts: dict, statuses: list, scale: float) -> list:
     return out
 
 
-def timeline(events, max_days: int = 92) -> tuple[list, str]:
-    """Claims by status over time, from the history: ``events`` are ``(claim_id, at,
-    new_status)`` oldest first. Returns ``(buckets, unit)``: one bucket per day (per month when
-    the history spans more than ``max_days`` days), each ``{"key", "counts"}`` with the
-    status of every claim at the end of that bucket. Days without events are filled in."""
-    current, snapshots, last_key = {}, {}, None
-    day_keys = []
-    for claim_id, at, status in events:
-        key = str(at)[:10]
-        if key != last_key and last_key is not None:
-            snapshots[last_key] = _count(current)
-        if key != last_key:
-            day_keys.append(key)
-        current[claim_id] = status
-        last_key = key
-    if last_key is None:
+def add_day_deltas(deltas: dict, rows) -> dict:
+    """Fold history rows ``(day, old_status, new_status, n)`` into ``deltas``: per day, how
+    many claims each status gained (positive) or lost (negative). A ``created`` event has no
+    old status. Returns ``deltas``."""
+    for day, old, new, n in rows:
+        day_delta = deltas.setdefault(str(day), {})
+        if new is not None:
+            day_delta[new] = day_delta.get(new, 0) + n
+        if old is not None:
+            day_delta[old] = day_delta.get(old, 0) - n
+    return deltas
+
+
+def timeline(deltas: dict, max_days: int = 92) -> tuple[list, str]:
+    """Claims by status over time from per-day ``deltas`` (see ``add_day_deltas``).
+
+    Returns ``(buckets, unit)``: one bucket per day, or per month when the history spans
+    more than ``max_days`` days, each ``{"key", "counts"}`` with how many claims had each
+    status at the end of that bucket. Days without events are filled in."""
+    if not deltas:
         return [], "day"
-    snapshots[last_key] = _count(current)
+    days = sorted(deltas)
+    snapshots, running = {}, {}
+    for day in days:
+        for status, n in deltas[day].items():
+            running[status] = running.get(status, 0) + n
+        snapshots[day] = {k: v for k, v in running.items() if v > 0}
     try:
-        first = datetime.date.fromisoformat(day_keys[0])
-        last = datetime.date.fromisoformat(day_keys[-1])
+        first, last = datetime.date.fromisoformat(days[0]), datetime.date.fromisoformat(days[-1])
     except ValueError:
-        return [{"key": k, "counts": snapshots[k]} for k in day_keys], "day"
+        return [{"key": d, "counts": snapshots[d]} for d in days], "day"
     unit = "day" if (last - first).days <= max_days else "month"
     buckets, counts, day = [], {}, first
     while day <= last:
@@ -151,13 +160,6 @@ def timeline(events, max_days: int = 92) -> tuple[list, str]:
             buckets.append({"key": bucket_key, "counts": counts})
         day += datetime.timedelta(days=1)
     return buckets, unit
-
-
-def _count(current: dict) -> dict:
-    counts = {}
-    for status in current.values():
-        counts[status] = counts.get(status, 0) + 1
-    return counts
 
 
 # --- reading the registry ----------------------------------------------------------
@@ -218,8 +220,11 @@ async def _article_chart(datasette, database, db, statuses, limit=CHART_ARTICLES
         db,
         "select article_id, status, count(*) as n from claims "
         "where article_id in (select id from articles order by id desc limit ?) "
-        "or article_id is null group by article_id, status",
+        "group by article_id, status",
         [limit],
+    )
+    counts += await _rows(
+        db, "select null as article_id, status, count(*) as n from claims where article_id is null group by status"
     )
     by_article = {}
     for r in counts:
@@ -238,13 +243,37 @@ async def _article_chart(datasette, database, db, statuses, limit=CHART_ARTICLES
     return {"rows": rows, "articles": n_articles, "shown": len(articles)}
 
 
-async def _time_chart(db, statuses):
+_timeline_cache = weakref.WeakKeyDictionary()
+_timeline_lock = threading.Lock()
+
+
+async def _time_chart(datasette, database, db, statuses):
+    """The status-over-time chart. claim_events is append-only, so the per-day deltas are
+    kept per Datasette and database and only events added since the last request are read."""
+
     def read(conn):
-        cursor = conn.execute(
-            "select claim_id, at, new_value from claim_events "
-            "where action in (?, ?, ?) order by at, id", STATUS_ACTIONS
-        )
-        return timeline(cursor)
+        with _timeline_lock:
+            cache = _timeline_cache.setdefault(datasette, {})
+            state = cache.get(database)
+            top, top_at = conn.execute(
+                "select id, at from claim_events where id = (select max(id) from claim_events)"
+            ).fetchone() or (0, None)
+            if state is not None:
+                seen = conn.execute("select at from claim_events where id = ?", [state["last_id"]]).fetchone()
+                if state["last_id"] > top or (state["last_id"] and (seen is None or seen[0] != state["last_at"])):
+                    state = None  # another file under the same name: start again
+            if state is None:
+                state = {"last_id": 0, "last_at": None, "deltas": {}}
+            if top > state["last_id"]:
+                rows = conn.execute(
+                    "select substr(at, 1, 10), old_value, new_value, count(*) from claim_events "
+                    "where id > ? and id <= ? and action in (?, ?, ?) group by 1, 2, 3",
+                    [state["last_id"], top, *STATUS_ACTIONS],
+                )
+                add_day_deltas(state["deltas"], rows)
+                state["last_id"], state["last_at"] = top, top_at
+            cache[database] = state
+            return timeline(state["deltas"])
 
     buckets, unit = await db.execute_fn(read)
     scale = max([sum(b["counts"].values()) for b in buckets] or [0])
@@ -414,17 +443,27 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         statuses = await _statuses(db)
         nav = await _nav(datasette, database, request)
         if view_name == "table" and table == "claims":
-            totals = await _status_totals(db, statuses)
-            claims_url = datasette.urls.table(database, "claims")
-            for seg in totals["segments"]:
-                seg["href"] = claims_url + "?" + urlencode({"status": seg["status"]})
-            return {"claims_nav": nav, "claims_totals": totals, "claims_status_class": status_class}
+
+            def status_bar(facet_results):
+                """The status facet Datasette has just computed, as one stacked bar: no
+                query of its own, and it follows the page's filters and search."""
+                for facet in facet_results or []:
+                    if facet.get("name") == "status" and facet.get("type", "column") == "column":
+                        counts = {r["value"]: r["count"] for r in facet["results"]}
+                        links = {r["value"]: r["toggle_url"] for r in facet["results"] if not r.get("selected")}
+                        segments = stacked(counts, statuses, sum(counts.values()))
+                        for seg in segments:
+                            seg["href"] = links.get(seg["status"])
+                        return {"total": sum(counts.values()), "segments": segments}
+                return None
+
+            return {"claims_nav": nav, "claims_status_bar": status_bar, "claims_status_class": status_class}
         if view_name == "database":
             return {
                 "claims_nav": nav,
                 "claims_status_class": status_class,
                 "claims_article_chart": await _article_chart(datasette, database, db, statuses),
-                "claims_time_chart": await _time_chart(db, statuses),
+                "claims_time_chart": await _time_chart(datasette, database, db, statuses),
                 "claims_statuses": statuses,
                 "claims_counts_url": datasette.urls.table(database, "status_counts_per_article"),
             }
