@@ -525,6 +525,28 @@ def score(file):
         click.echo(json.dumps({"text": text, **splitter.score(text)}, ensure_ascii=False))
 
 
+@cli.command()
+@click.argument("path", type=click.Path())
+@click.option("--replace", is_flag=True, help="Overwrite PATH if it exists")
+@db_option
+def backup(path, replace, db_path):
+    """Copy the registry to PATH: consistent even while others write to it.
+
+    The copy (VACUUM INTO, one read transaction) is the registry as of one moment,
+    checked with PRAGMA integrity_check before it is given its name.
+
+    \b
+    Example:
+        claims backup backups/registry-$(date +%F).db
+    """
+    from . import backup as backups
+
+    registry.open_registry(db_path, create=False)
+    copy = backups.backup(db_path, path, overwrite=replace)
+    click.echo(f"{copy['path']}: {copy['claims']} claims, {copy['articles']} articles, "
+               f"{copy['claim_events']} history rows, integrity ok")
+
+
 def metadata_path() -> Path:
     return Path(__file__).parent / "metadata.yml"
 
