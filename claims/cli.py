@@ -3,6 +3,7 @@
 import csv
 import functools
 import json
+import signal
 import subprocess
 import sys
 import tempfile
@@ -568,7 +569,15 @@ def serve(port, host, db_path):
         metadata.write_text(json.dumps(datasette_metadata(Path(db_path).stem)))
         args = [sys.executable, "-m", "datasette", "serve", db_path, "-m", str(metadata),
                 "--host", host, "--port", str(port)] + datasette_settings()
-        raise SystemExit(subprocess.call(args))
+        server = subprocess.Popen(args)
+        # Stopping `claims serve` stops Datasette too (SIGTERM would otherwise orphan it).
+        signal.signal(signal.SIGTERM, lambda *_: server.terminate())
+        try:
+            code = server.wait()
+        except KeyboardInterrupt:
+            server.terminate()
+            code = server.wait()
+        raise SystemExit(code)
 
 
 def datasette_metadata(database: str = "registry") -> dict:
