@@ -296,8 +296,37 @@ def _plan(db, path, rows, *, by, force) -> ImportReport:
     statuses = _status_lookup(db)
     stances = {s.value for s in Stance}
     kinds = {k.value for k in SourceKind}
-    seen: dict[int, int] = {}
+    seen = _FirstLines(db)
     by = (by or "").strip() or None
+    try:
+        _plan_rows(db, rows, report, index, statuses, stances, kinds, seen, by, force)
+    finally:
+        seen.close()
+    report.problems.sort(key=lambda p: p.line)
+    return report
+
+
+class _FirstLines:
+    """Claim id -> the file line it was first seen on, kept in a temporary table so that
+    memory stays flat however many rows the file has."""
+
+    def __init__(self, db: Database):
+        self.conn = db.conn
+        self.table = f"temp.import_lines_{id(self)}"
+        self.conn.execute(f"CREATE TABLE {self.table} (claim_id INTEGER PRIMARY KEY, line INTEGER NOT NULL)")
+
+    def earlier(self, claim_id: int, line: int) -> Optional[int]:
+        """Record ``claim_id`` at ``line``; the line it was on before, if it was."""
+        if self.conn.execute(f"INSERT OR IGNORE INTO {self.table} VALUES (?, ?)", [claim_id, line]).rowcount:
+            return None
+        return self.conn.execute(f"SELECT line FROM {self.table} WHERE claim_id = ?", [claim_id]).fetchone()[0]
+
+    def close(self):
+        self.conn.execute(f"DROP TABLE {self.table}")
+
+
+def _plan_rows(db, rows, report, index, statuses, stances, kinds, seen, by, force) -> None:
+    problems = report.problems
 
     for line, cells in rows:
         report.rows += 1
@@ -328,10 +357,9 @@ def _plan(db, path, rows, *, by, force) -> ImportReport:
             problems.extend(row_problems)
             continue
         _, claim_text, current_status, registry_version = claim
-        if claim_id in seen:
-            bad("id", f"claim {claim_id} is also on line {seen[claim_id]}: one row per claim")
-        else:
-            seen[claim_id] = line
+        earlier = seen.earlier(claim_id, line)
+        if earlier is not None:
+            bad("id", f"claim {claim_id} is also on line {earlier}: one row per claim")
 
         file_version = None
         if "version" in index:
@@ -430,7 +458,6 @@ def _plan(db, path, rows, *, by, force) -> ImportReport:
                 continue
             change.forced = True
         report.changes.append(change)
-    return report
 
 
 def apply_import(db: Database, report: ImportReport) -> ImportReport:
@@ -473,7 +500,15 @@ def import_csv(db: Database, path, *, by: Optional[str] = None, force: bool = Fa
     problem (``error.report`` holds the report); then nothing is written.
     """
     if dry_run:
-        report = plan_import(db, path, by=by, force=force, encoding=encoding)
+        # A read transaction: one consistent snapshot of the registry, nothing written to it.
+        own = not db.conn.in_transaction
+        if own:
+            db.conn.execute("BEGIN")
+        try:
+            report = plan_import(db, path, by=by, force=force, encoding=encoding)
+        finally:
+            if own:
+                db.conn.execute("ROLLBACK")
     else:
         with registry.write(db):
             report = plan_import(db, path, by=by, force=force, encoding=encoding)
