@@ -384,6 +384,10 @@ def export(statuses, article_id, claim_type, min_checkworthiness, since, fmt, ou
     """
     from . import claimreview
 
+    if bom and fmt != "csv":
+        raise click.UsageError("--bom is for --format csv")
+    if check and fmt != "claimreview":
+        raise click.UsageError("--check is for --format claimreview")
     db = registry.open_registry(db_path)
     filters = dict(statuses=statuses, article_id=article_id, claim_type=claim_type,
                    min_checkworthiness=min_checkworthiness, since=since)

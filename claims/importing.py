@@ -179,20 +179,18 @@ def read_csv(path, encoding: Optional[str] = None) -> Iterator[tuple[int, list[s
         raise RegistryError(f"{path}: cannot read it: {e.strerror or e}")
     old_limit = csv.field_size_limit()
     csv.field_size_limit(max(old_limit, _FIELD_LIMIT))
+    last = 0
     try:
         with f:
-            reader = csv.reader(f)
-            last = 0
+            head = f.readline()
+            f.seek(0)
+            reader = csv.reader(f, delimiter=_delimiter(head))
             first = True
             while True:
                 try:
                     cells = next(reader)
                 except StopIteration:
                     break
-                except UnicodeDecodeError as e:
-                    hint = "" if encoding.lower().replace("_", "-") not in ("utf-8", "utf-8-sig", "utf8") else \
-                        "; pass --encoding (e.g. --encoding cp1252) for files that are not UTF-8"
-                    raise RegistryError(f"{path}: not valid {encoding} near line {last + 1}{hint}") from e
                 except csv.Error as e:
                     raise RegistryError(f"{path}: line {last + 1}: not readable as CSV: {e}") from e
                 line, last = last + 1, reader.line_num
@@ -202,8 +200,21 @@ def read_csv(path, encoding: Optional[str] = None) -> Iterator[tuple[int, list[s
                     continue
                 first = False
                 yield line, cells
+    except UnicodeDecodeError as e:
+        hint = "" if encoding.lower().replace("_", "-") not in ("utf-8", "utf-8-sig", "utf8") else \
+            "; pass --encoding (e.g. --encoding cp1252) for files that are not UTF-8"
+        raise RegistryError(f"{path}: not valid {encoding} near line {last + 1}{hint}") from e
     finally:
         csv.field_size_limit(old_limit)
+
+
+def _delimiter(header_line: str) -> str:
+    """Comma, or the semicolon or tab a spreadsheet in another locale wrote instead:
+    whichever splits the header into the most known column names."""
+    def known(d):
+        return sum(c.strip().strip('"').strip().lower().replace(" ", "_") in KNOWN_COLUMNS
+                   for c in header_line.lstrip("\ufeff").split(d))
+    return max([",", ";", "\t"], key=known)
 
 
 def read_dicts(path, encoding: Optional[str] = None) -> Iterator[tuple[int, dict]]:
@@ -257,6 +268,15 @@ def _status_lookup(db: Database) -> dict:
         lookup[row["label"].lower()] = row
         lookup[row["label"].lower().replace(" ", "-")] = row
     return lookup
+
+
+def _integer(value: str) -> int:
+    """An id or version as a spreadsheet may write it back: ``12`` or ``12.0``."""
+    if value.endswith(".0"):
+        value = value[:-2]
+    if not (value.isascii() and value.isdigit()):
+        raise ValueError(value)
+    return int(value)
 
 
 def _normalise_text(text: str) -> str:
@@ -346,7 +366,7 @@ def _plan_rows(db, rows, report, index, statuses, stances, kinds, seen, by, forc
         # Which claim.
         raw_id = cell("id")
         try:
-            claim_id = int(raw_id)
+            claim_id = _integer(raw_id)
         except ValueError:
             bad("id", f"not a claim id: {raw_id!r}" if raw_id else "the id is empty")
             problems.extend(row_problems)
@@ -365,7 +385,7 @@ def _plan_rows(db, rows, report, index, statuses, stances, kinds, seen, by, forc
         if "version" in index:
             raw_version = cell("version")
             try:
-                file_version = int(raw_version)
+                file_version = _integer(raw_version)
             except ValueError:
                 if raw_version or not force:
                     bad("version", f"not a version number: {raw_version!r}" if raw_version
@@ -381,7 +401,6 @@ def _plan_rows(db, rows, report, index, statuses, stances, kinds, seen, by, forc
                 bad("new_status", f"unknown status {raw_status!r}; choose one of: {names}")
 
         url = cell("source_url")
-        source = None
         if url:
             try:
                 url = registry.validate_url(url)

@@ -451,3 +451,26 @@ def test_reviewer_text_survives_a_spreadsheet_round_trip(text, note, reviewer):
         assert (last["action"], last["new_value"]) == ("status", "in-review")
         assert last["note"] == importing.unneutralise(note).strip()
         assert last["actor"] == importing.unneutralise(reviewer).strip()
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_semicolon_and_tab_separated_files_import(example_db, run, tmp_path, delimiter):
+    """Excel in many European locales saves "CSV" with semicolons; "Unicode text" uses tabs."""
+    src = export(run, tmp_path / "review.csv")
+    fields, rows = read(src)
+    rows[1].update(new_status="false", source_url=COURT, note="Geprüft; stimmt nicht", reviewer="jürgen")
+    rows[1]["id"] = rows[1]["id"] + ".0"  # a spreadsheet that turned ids into numbers
+    path = tmp_path / "excel-de.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields, delimiter=delimiter, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    result = run("import", str(path))
+    assert result.exit_code == 0, result.output
+    two = claim(run, 2)
+    assert two["status"] == "false" and two["history"][-1]["note"] == "Geprüft; stimmt nicht"
+
+
+def test_export_usage_errors(example_db, run):
+    assert run("export", "--format", "json", "--bom").exit_code == 2
+    assert run("export", "--check").exit_code == 2
