@@ -193,3 +193,19 @@ def test_rating_scale_is_documented_and_visible_in_datasette(example_db):
 
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     assert "1-5" in readme and "ratingValue" in readme
+
+
+def test_datasette_shows_who_changed_what(example_db, run):
+    from datasette.app import Datasette
+
+    from claims.cli import datasette_metadata
+
+    run("source", "2", COURT, "--by", "alice")
+    run("status", "2", "true", "--by", "alice")
+    run("status", "3", "in-review", "--by", "bob")
+    ds = Datasette([example_db], metadata=datasette_metadata("registry"), settings={"suggest_facets": False})
+    alice = asyncio.run(ds.client.get("/registry/reviewer_activity.json?actor=alice&_shape=array")).json()
+    assert [(r["claim_id"], r["action"], r["new_value"]) for r in alice] == [(2, "status", "true"), (2, "source-added", COURT)]
+    everyone = asyncio.run(ds.client.get("/registry/reviewer_activity.json?actor=&_shape=array")).json()
+    assert {r["actor"] for r in everyone} == {"alice", "bob"}
+    assert asyncio.run(ds.client.get("/registry/reviewer_activity")).status_code == 200
