@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from . import articles, exporting, publishing, registry, splitter
+from . import factchecks as factchecks_lib, matching
 from .registry import RegistryError
 
 STATUS_HELP = "unreviewed, in-review, true, mostly-true, half-true, misleading, mostly-false, false, unproven, not-checkable"
@@ -98,8 +99,9 @@ def cli():
 @click.option("--all", "include_all", is_flag=True, help="Include every sentence, checkable or not")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON")
 @click.option("--by", "actor", help="Who is adding it (recorded in history)")
+@click.option("--no-links", is_flag=True, help="Do not look for earlier checks of the new claims")
 @db_option
-def extract(article, url, title, outlet, published, encoding, dry_run, include_all, as_json, actor, db_path):
+def extract(article, url, title, outlet, published, encoding, dry_run, include_all, as_json, actor, no_links, db_path):
     """Split ARTICLE (a .txt, .md or .html file, or - for stdin) into claims and store them.
 
     Each article is stored with its claims in one transaction; the same text added again
@@ -153,6 +155,8 @@ def extract(article, url, title, outlet, published, encoding, dry_run, include_a
     else:
         # Many articles go through the bulk path: batches, one transaction each.
         registry.add_articles(db, extracted(), actor=actor, provenance=splitter.provenance(), on_batch=stored)
+        if not no_links:  # suggest earlier checks of the new claims (claims show lists them)
+            matching.suggest_links_for_articles(db, [r["article_id"] for r in results if r["added"]])
     if dry_run:
         out = results[0] if len(results) == 1 else results
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
@@ -184,6 +188,8 @@ def add(text, article_id, claimant, sources, status, note, actor, db_path):
         db, text, article_id=article_id, claimant=claimant, sources=sources, status=status,
         note=note, actor=actor,
     )
+    if added:
+        matching.suggest_links(db, [claim_id])
     click.echo(f"claim {claim_id} added" if added else f"claim {claim_id} already in the registry")
 
 
@@ -226,6 +232,7 @@ def show(claim_id, db_path):
     out["context"] = registry.context(db, claim)
     out["sources"] = registry.sources_for(db, claim["id"])
     out["history"] = registry.history(db, claim["id"])
+    out["links"] = matching.links_for(db, claim["id"])
     click.echo(json.dumps(out, indent=2, ensure_ascii=False))
 
 
@@ -613,3 +620,123 @@ def publish(directory, db_path):
     click.echo(f"{result['path']}: {result['claims']} claims from {result['articles']} articles, "
                f"{result['bytes'] // 1024} KiB")
     click.echo(f"Serve it read-only: datasette serve {directory}")
+
+
+@cli.group()
+def factchecks():
+    """Fact-checks published elsewhere, for `claims similar` to find.
+
+    \b
+    Example:
+        claims factchecks import politifact.jsonl --publisher PolitiFact
+    """
+
+
+@factchecks.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--publisher", help="Publisher of every record (default: each record's own)")
+@db_option
+def factchecks_import(file, publisher, db_path):
+    """Import fact-checks from FILE: JSON lines or schema.org ClaimReview JSON-LD.
+
+    JSON lines carry id and text, and optionally title, rating, speaker, date, url,
+    publisher. Each record keeps its id as ref; importing again updates changed records
+    and never duplicates.
+
+    \b
+    Example:
+        claims factchecks import vclaims.jsonl --publisher PolitiFact
+        claims factchecks import claimreview.json
+    """
+    rows = factchecks_lib.read_records(file, publisher=publisher)  # checks the whole file first
+    db = registry.open_registry(db_path)
+    if sys.stderr.isatty():
+        with click.progressbar(length=len(rows), label="Importing", file=sys.stderr) as bar:
+            counts = factchecks_lib.import_records(db, rows, progress=bar.update)
+    else:
+        counts = factchecks_lib.import_records(db, rows)
+    click.echo(f"{counts['read']} fact-checks read: {counts['added']} added, "
+               f"{counts['updated']} updated, {counts['unchanged']} unchanged")
+
+
+@cli.command()
+@click.argument("text", required=False)
+@click.option("--file", "file", type=click.File("r", encoding="utf-8"), help="One query per line (- for stdin)")
+@click.option("--limit", type=int, default=5, show_default=True, help="Matches per query")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per query (default for --file)")
+@click.option("--only", type=click.Choice(["claim", "fact_check"]), help="Only match registry claims or imported fact-checks")
+@click.option("--lexical", is_flag=True, help="Words, numbers and names only: no embedding model")
+@db_option
+def similar(text, file, limit, as_json, only, lexical, db_path):
+    """Has this been checked before? The registry claims and imported fact-checks most
+    like TEXT (or each line of --file), best first, with why they match.
+
+    Output with --json (or --file): one object per query line, in order,
+    {"query", "matches": [{"kind", "id", "ref", "text", "rating"|"status", "score", "why"}]}.
+
+    \b
+    Example:
+        claims similar "The council spent £4m on the bridge in 2019"
+        claims similar --file queries.txt --limit 5 > matches.jsonl
+    """
+    if (text is None) == (file is None):
+        raise click.UsageError("give either TEXT or --file")
+    if limit < 1:
+        raise click.UsageError("--limit must be at least 1")
+    db = registry.open_registry(db_path, create=False)
+    kinds = (only,) if only else ("fact_check", "claim")
+    lines = [text] if file is None else (line.rstrip("\n") for line in file)
+    searcher = matching.Searcher(db, embed="off" if lexical else "auto")
+    for line in lines:
+        if not line.strip():
+            continue
+        matches = searcher.similar(line, limit=limit, kinds=kinds)
+        if as_json or file is not None:
+            click.echo(json.dumps({"query": line, "matches": matches}, ensure_ascii=False))
+            continue
+        if not matches:
+            click.echo("no matches")
+        for m in matches:
+            verdict = m.get("rating") if m["kind"] == "fact_check" else m.get("status")
+            ident = f"{m['kind']} {m['id']}" + (f" ({m['ref']})" if m.get("ref") else "")
+            click.echo(f"{m['score']:.3f}  {ident}  [{verdict}]  {m['text']}")
+            click.echo(f"       why: {matching.why_text(m['why'])}")
+    searcher.close()
+
+
+@cli.group()
+def link():
+    """Decide on suggested links between a claim and an earlier check.
+
+    \b
+    Example:
+        claims link confirm 4 --by alice
+        claims link reject 5 --note "different year"
+    """
+
+
+def _decide(state):
+    @click.argument("link_id")
+    @click.option("--by", "actor", help="Who decided")
+    @click.option("--note", help="Why (recorded in history)")
+    @db_option
+    def command(link_id, actor, note, db_path):
+        db = registry.open_registry(db_path, create=False)
+        done = matching.decide_link(db, link_id, state, actor=actor, note=note)
+        click.echo(f"link {done['id']} {state}: claim {done['claim_id']} ~ {done['match_kind']} {done['match_id']}")
+
+    return command
+
+
+link.command(name="confirm", help="""Confirm suggested link LINK_ID: the claim was checked before.
+
+    \b
+    Example:
+        claims link confirm 4 --by alice
+    """)(_decide("confirmed"))
+link.command(name="reject", help="""Reject suggested link LINK_ID: not the same claim.
+
+    \b
+    Example:
+        claims link reject 5 --note "different year" --by alice
+    """)(_decide("rejected"))

@@ -111,3 +111,36 @@ class ClaimEvent(SQLModel, table=True):
     old_value: Optional[str] = None
     new_value: Optional[str] = None
     note: Optional[str] = None
+
+
+class FactCheck(SQLModel, table=True):
+    __tablename__ = "fact_checks"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    publisher: str = Field(default="", description="who published the fact-check; ref is unique per publisher")
+    ref: str = Field(description="the record's own id in the imported file")
+    text: str = Field(description="the claim that was checked")
+    title: Optional[str] = None
+    rating: Optional[str] = Field(default=None, description="the publisher's verdict, as published")
+    speaker: Optional[str] = Field(default=None, description="who made the checked claim")
+    date: Optional[str] = None
+    url: Optional[str] = None
+    extra: Optional[str] = Field(default=None, description="other fields of the record, as JSON")
+    imported_at: str
+    updated_at: str
+
+
+class ClaimLink(SQLModel, table=True):
+    __tablename__ = "claim_links"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claims.id")
+    match_kind: str = Field(description="claim or fact_check")
+    match_id: int = Field(description="claims.id or fact_checks.id, by match_kind")
+    score: Optional[float] = None
+    method: Optional[str] = Field(default=None, description="how the match was found and scored")
+    why: Optional[str] = Field(default=None, description="JSON: what agreed and what disagreed")
+    state: str = Field(default="suggested", description="suggested, confirmed or rejected")
+    created_at: str
+    decided_at: Optional[str] = None
+    decided_by: Optional[str] = None

