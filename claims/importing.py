@@ -514,23 +514,19 @@ def import_csv(db: Database, path, *, by: Optional[str] = None, force: bool = Fa
                encoding: Optional[str] = None, dry_run: bool = False) -> ImportReport:
     """Check ``path`` and, unless ``dry_run``, apply it in one transaction.
 
-    The real run checks and applies under one write lock, so nothing can change
-    between the check and the write. Raises ``RegistryError`` when any row has a
+    The file is checked against one read snapshot of the registry, without holding the
+    write lock (a big file takes seconds to check; other writers need not wait). Then,
+    under the write lock, if the history has grown since that snapshot (every change to a
+    claim's status, sources or notes appends to it), the file is checked again there;
+    otherwise the checked plan is applied as it is. Either way what is applied was checked
+    against the registry it is applied to. Raises ``ImportRefused`` when any row has a
     problem (``error.report`` holds the report); then nothing is written.
     """
-    if dry_run:
-        # A read transaction: one consistent snapshot of the registry, nothing written to it.
-        own = not db.conn.in_transaction
-        if own:
-            db.conn.execute("BEGIN")
-        try:
-            report = plan_import(db, path, by=by, force=force, encoding=encoding)
-        finally:
-            if own:
-                db.conn.execute("ROLLBACK")
-    else:
+    report, last_event = _snapshot_plan(db, path, by=by, force=force, encoding=encoding)
+    if not dry_run and not report.problems:
         with registry.write(db):
-            report = plan_import(db, path, by=by, force=force, encoding=encoding)
+            if _last_event(db) != last_event:
+                report = plan_import(db, path, by=by, force=force, encoding=encoding)
             if not report.problems:
                 apply_import(db, report)
     if report.problems:
@@ -540,3 +536,19 @@ def import_csv(db: Database, path, *, by: Optional[str] = None, force: bool = Fa
             f"{path} {first}" + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
             + "; nothing was imported", report)
     return report
+
+
+def _last_event(db: Database) -> int:
+    return db.execute("SELECT coalesce(max(id), 0) FROM claim_events").fetchone()[0]
+
+
+def _snapshot_plan(db: Database, path, **kwargs) -> tuple[ImportReport, int]:
+    """The plan, and the last history row it saw, read in one read transaction."""
+    own = not db.conn.in_transaction
+    if own:
+        db.conn.execute("BEGIN")
+    try:
+        return plan_import(db, path, **kwargs), _last_event(db)
+    finally:
+        if own:
+            db.conn.execute("ROLLBACK")

@@ -474,3 +474,28 @@ def test_semicolon_and_tab_separated_files_import(example_db, run, tmp_path, del
 def test_export_usage_errors(example_db, run):
     assert run("export", "--format", "json", "--bom").exit_code == 2
     assert run("export", "--check").exit_code == 2
+
+
+def test_a_change_between_the_check_and_the_write_is_caught(example_db, run, tmp_path, monkeypatch):
+    """The file is checked without the write lock; if another writer changes the registry
+    before the lock is taken, the file is checked again under the lock."""
+    src = export(run, tmp_path / "review.csv")
+    dst = edited(src, tmp_path / "done.csv", {
+        1: {"new_status": "false", "source_url": COURT, "reviewer": "alice"},
+        2: {"note": "Fine", "reviewer": "alice"},
+    })
+    real = importing._snapshot_plan
+
+    def then_someone_else_writes(db, path, **kwargs):
+        out = real(db, path, **kwargs)
+        other = registry.open_registry(example_db)  # another writer, on its own connection
+        registry.set_status(other, 1, "in-review", actor="dave")
+        other.conn.close()
+        return out
+
+    monkeypatch.setattr(importing, "_snapshot_plan", then_someone_else_writes)
+    db = registry.open_registry(example_db)
+    report = importing.import_csv(db, dst)
+    assert [c.claim_id for c in report.conflicts] == [1]
+    assert [c.claim_id for c in report.changes] == [2]
+    assert registry.get_claim(db, 1)["status"] == "in-review"
