@@ -9,7 +9,20 @@ from pathlib import Path
 from .registry import RegistryError
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-MAX_BYTES = int(os.environ.get("CLAIMS_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def max_bytes_limit() -> int:
+    """The input size limit: ``CLAIMS_MAX_BYTES`` (a number of bytes) if set, else 20 MB."""
+    raw = os.environ.get("CLAIMS_MAX_BYTES", "").strip()
+    if not raw:
+        return DEFAULT_MAX_BYTES
+    try:
+        limit = int(raw.replace("_", ""))
+    except ValueError:
+        limit = -1
+    if limit < 0:
+        raise RegistryError(f"CLAIMS_MAX_BYTES must be a whole number of bytes, not {raw!r}")
+    return limit
 _HTML = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<meta|<article|<div|<p[\s>])", re.I)
 
 
@@ -20,7 +33,9 @@ class RawArticle:
     meta: dict = field(default_factory=dict)  # title, url, author, published found in HTML
 
 
-def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
+def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
+    if max_bytes is None:
+        max_bytes = max_bytes_limit()
     if path == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
     else:
@@ -41,8 +56,10 @@ def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
 
 
 def decode(data: bytes, name: str, encoding: str | None = None) -> str:
-    if b"\x00" in data[:8192] and not encoding:
-        raise RegistryError(f"{name}: looks like a binary file, not text")
+    if b"\x00" in data and not encoding:
+        at = data.index(b"\x00")
+        where = "" if at < 8192 else f" (a NUL byte at {at:,})"
+        raise RegistryError(f"{name}: looks like a binary file, not text{where}")
     try:
         text = data.decode(encoding or "utf-8-sig")
     except UnicodeDecodeError as e:
@@ -79,7 +96,7 @@ def html_to_text(html: str) -> tuple[str, dict]:
     return data.get("text") or "", {k: v for k, v in meta.items() if v}
 
 
-def read_article(path: str, encoding: str | None = None, max_bytes: int = MAX_BYTES) -> RawArticle:
+def read_article(path: str, encoding: str | None = None, max_bytes: int | None = None) -> RawArticle:
     """Read ``path`` (or ``-`` for stdin) as an article: plain text, Markdown or HTML."""
     name = "<stdin>" if path == "-" else path
     data = read_bytes(path, max_bytes)
