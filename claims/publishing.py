@@ -67,21 +67,25 @@ A read-only snapshot of a claims registry, made by `claims publish` at {when}
 ({claims} claims from {articles} articles). This folder is a Datasette configuration
 directory.
 
-Browse it here:
+Browse it, from this folder:
 
     pip install "datasette>=0.65.1,<1.0"
-    datasette serve {dir}                      # immutable: inspect-data.json is present
+    datasette serve .                 # immutable, as inspect-data.json is present
 
-Put it online (Datasette's publishers build a container that serves the file immutable):
+Put it online, from this folder (Datasette's publishers build a container that serves the
+file immutable):
 
     datasette publish cloudrun registry.db -m metadata.json \\
         --plugins-dir plugins --template-dir templates --service claims-registry \\
-        --extra-options "{options}"
+        --install "datasette>=0.65.1,<1.0" --extra-options "{options}"
     datasette package registry.db -m metadata.json --plugins-dir plugins \\
-        --template-dir templates --extra-options "{options}" -t claims-registry
+        --template-dir templates --install "datasette>=0.65.1,<1.0" \\
+        --extra-options "{options}" -t claims-registry
 
-Keep it current: run `claims publish {dir}` again (it replaces registry.db in one rename)
-and restart the server or publish again.
+(`--install` keeps the container on Datasette 0.65, which the metadata and plugin are for.)
+
+Keep it current: run `claims publish {dir}` again where the registry is (it replaces
+registry.db with one rename), then restart the server or publish again.
 """
 
 
@@ -142,6 +146,6 @@ def publish(db_path, directory) -> dict:
 
     (directory / "README.md").write_text(README.format(
         when=now()[:16].replace("T", " ") + " UTC", claims=counts["claims"], articles=counts["articles"],
-        dir=directory, options=" ".join(settings_args()),
+        dir=directory.resolve(), options=" ".join(settings_args()),
     ))
     return {"path": str(target), "bytes": target.stat().st_size, **counts}
