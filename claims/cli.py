@@ -408,8 +408,7 @@ def export(statuses, article_id, claim_type, min_checkworthiness, since, fmt, ou
         rows = exporting.export_rows(db, sources_as="list", **filters)
         write = functools.partial(exporting.write_json, rows)
     else:
-        rows = exporting.export_rows(db, **filters)
-        write = functools.partial(exporting.write_csv, rows, bom=bom)
+        write = functools.partial(exporting.write_export_csv, db, bom=bom, **filters)
     if output:
         with exporting.output_file(output) as f:
             n = write(f)

@@ -94,6 +94,45 @@ def export_rows(db: Database, *, statuses=(), article_id=None, claim_type=None,
     ``sources_as="urls"`` joins the source URLs with spaces (for CSV);
     ``"list"`` gives a list of ``{url, title, kind, stance}`` (for JSON).
     """
+    sql, params = export_query(db, statuses=statuses, article_id=article_id, claim_type=claim_type,
+                               min_checkworthiness=min_checkworthiness, since=since, sources_as=sources_as)
+    cursor = db.conn.execute(sql, params)  # filters are checked now, before anything is written
+    return _export_rows(cursor, sources_as)
+
+
+_CSV_TEXT_COLUMNS = {"claim", "sentence", "claimant", "article_title", "article_url", "claim_type", "status",
+                     "sources"}
+
+
+def _neutralise_sql(expr: str) -> str:
+    """``neutralise`` done by SQLite: the same rule, without a Python call per cell."""
+    return (f"CASE WHEN typeof({expr}) = 'text' AND substr(ltrim({expr}, ''''), 1, 1) "
+            f"IN ('=', '+', '-', '@', char(9), char(13)) THEN '''' || {expr} ELSE {expr} END")
+
+
+def write_export_csv(db: Database, out: IO[str], *, bom: bool = False, **filters) -> int:
+    """The same bytes as ``write_csv(export_rows(db, **filters), out, bom=bom)``, at the speed
+    of a bare ``csv.writer`` over a cursor: formula cells are neutralised inside the query and
+    the rows go to the writer as the tuples SQLite returns. Returns the row count."""
+    sql, params = export_query(db, **filters)
+    columns = [c for c in EXPORT_COLUMNS if c not in REVIEWER_COLUMNS]
+    select = ", ".join(_neutralise_sql(f"x.{c}") if c in _CSV_TEXT_COLUMNS else f"x.{c}" for c in columns)
+    select += "".join(f", '' AS {c}" for c in REVIEWER_COLUMNS)
+    cursor = db.conn.execute(f"SELECT {select} FROM ({sql}) AS x", params)
+    if bom:
+        out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    count = 0
+    for row in cursor:
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+def export_query(db: Database, *, statuses=(), article_id=None, claim_type=None,
+                 min_checkworthiness=None, since=None, sources_as: str = "urls") -> tuple[str, list]:
+    """The SQL and parameters behind ``export_rows``; the filters are checked here."""
     where, params = claim_filters(db, statuses=statuses, article_id=article_id, claim_type=claim_type,
                                   min_checkworthiness=min_checkworthiness, since=since)
     if sources_as == "list":
@@ -113,8 +152,7 @@ def export_rows(db: Database, *, statuses=(), article_id=None, claim_type=None,
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY c.id"
-    cursor = db.conn.execute(sql, params)  # filters are checked now, before anything is written
-    return _export_rows(cursor, sources_as)
+    return sql, params
 
 
 def _export_rows(cursor, sources_as) -> Iterator[dict]:
