@@ -259,19 +259,23 @@ def test_an_edit_already_made_elsewhere_is_not_a_conflict(example_db, run, tmp_p
 
 
 def _rows(tmp_path, run, edits, drop=(), extra_rows=()):
+    """The export with ``edits`` and ``extra_rows`` appended; returns the file and the line
+    the first extra row is on."""
     src = export(run, tmp_path / "review.csv")
     fields, rows = read(src)
     for row in rows:
         row.update(edits.get(int(row["id"]), {}))
-    rows += [dict(r) for r in extra_rows]
-    return write(tmp_path / "bad.csv", [f for f in fields if f not in drop], rows)
+    path = write(tmp_path / "bad.csv", [f for f in fields if f not in drop], rows + [dict(r) for r in extra_rows])
+    text = path.read_text(encoding="utf-8")
+    extra_line = text.count("\n") + 1 - len(extra_rows)  # extra rows have no line breaks inside
+    return path, extra_line
 
 
 GOOD = {1: {"new_status": "false", "source_url": COURT, "reviewer": "alice"}}  # a good row in every bad file
 
 REFUSALS = [
-    ("unknown id", {}, (), [{"id": "999", "version": "1", "new_status": "true"}], "line 22, column id: no claim with id 999"),
-    ("non-numeric id", {}, (), [{"id": "x1", "version": "1"}], "line 22, column id: not a claim id: 'x1'"),
+    ("unknown id", {}, (), [{"id": "999", "version": "1", "new_status": "true"}], "line {extra}, column id: no claim with id 999"),
+    ("non-numeric id", {}, (), [{"id": "x1", "version": "1"}], "line {extra}, column id: not a claim id: 'x1'"),
     ("unknown status", {2: {"new_status": "treu", "reviewer": "a"}}, (), [], "line 3, column new_status: unknown status 'treu'"),
     ("bad url", {2: {"source_url": "www.example.com", "reviewer": "a"}}, (), [], "line 3, column source_url: not a valid http(s) URL"),
     ("two urls", {2: {"source_url": f"{COURT} https://x.org/", "reviewer": "a"}}, (), [], "one http(s) URL per row"),
@@ -281,7 +285,7 @@ REFUSALS = [
     ("nobody named", {2: {"note": "who wrote this?"}}, (), [], "line 3, column reviewer: who made this change?"),
     ("bad version", {2: {"version": "v2"}}, (), [], "line 3, column version: not a version number"),
     ("empty version", {2: {"version": ""}}, (), [], "line 3, column version: the version is empty"),
-    ("duplicate claim", {}, (), [{"id": "1", "version": "1", "note": "again", "reviewer": "b"}], "line 22, column id: claim 1 is also on line 2"),
+    ("duplicate claim", {}, (), [{"id": "1", "version": "1", "note": "again", "reviewer": "b"}], "line {extra}, column id: claim 1 is also on line 2"),
     ("missing id column", {}, ("id",), [], "line 1, column id: required column missing"),
     ("missing version column", {}, ("version",), [], "line 1, column version: required column missing"),
     ("no reviewer columns", {}, ("new_status", "note", "source_url"), [], "no reviewer columns"),
@@ -290,7 +294,8 @@ REFUSALS = [
 
 @pytest.mark.parametrize("name,edits,drop,extra,message", REFUSALS, ids=[r[0] for r in REFUSALS])
 def test_refusals_write_nothing(example_db, run, tmp_path, name, edits, drop, extra, message):
-    path = _rows(tmp_path, run, {**GOOD, **edits}, drop=drop, extra_rows=extra)
+    path, extra_line = _rows(tmp_path, run, {**GOOD, **edits}, drop=drop, extra_rows=extra)
+    message = message.format(extra=extra_line)
     before = dump(example_db)
     result = run("import", str(path), "--by", "" if name == "nobody named" else "bob") if name != "nobody named" \
         else run("import", str(path))
@@ -302,7 +307,7 @@ def test_refusals_write_nothing(example_db, run, tmp_path, name, edits, drop, ex
 
 
 def test_every_problem_is_listed(example_db, run, tmp_path):
-    path = _rows(tmp_path, run, {2: {"new_status": "nope", "reviewer": "a"}, 3: {"source_url": "ftp://x", "reviewer": "a"}})
+    path, _ = _rows(tmp_path, run, {2: {"new_status": "nope", "reviewer": "a"}, 3: {"source_url": "ftp://x", "reviewer": "a"}})
     result = run("import", str(path))
     assert "line 3, column new_status" in result.output and "line 4, column source_url" in result.output
     assert "(and 1 more problem)" in result.output
@@ -359,7 +364,7 @@ def test_a_failure_while_applying_rolls_everything_back(example_db, run, tmp_pat
 
 
 def test_without_version_column_force_imports(example_db, run, tmp_path):
-    path = _rows(tmp_path, run, GOOD, drop=("version",))
+    path, _ = _rows(tmp_path, run, GOOD, drop=("version",))
     result = run("import", str(path), "--force")
     assert result.exit_code == 0, result.output
     assert claim(run, 1)["status"] == "false"
