@@ -229,9 +229,10 @@ def add_article(db: Database, article: dict, claims: Iterable[dict], *, actor=No
     return article_id, True
 
 
-BULK_BATCH_ARTICLES = 500
-BULK_BATCH_CLAIMS = 20_000
+BULK_BATCH_ARTICLES = 1_000
+BULK_BATCH_CLAIMS = 50_000  # about 5 s of holding the write lock per batch at a million claims
 BULK_MIN_CLAIMS = 2_000  # below this a batch uses the per-row index trigger
+BULK_CACHE_KIB = 65_536  # page cache while bulk writing: the random-key indexes stay in memory
 
 
 def add_articles(db: Database, items: Iterable[tuple[dict, Iterable[dict]]], *, actor=None,
@@ -248,11 +249,22 @@ def add_articles(db: Database, items: Iterable[tuple[dict, Iterable[dict]]], *, 
     writer always finds the trigger in place and the index in step). A batch is
     committed whole or not at all, so every article is stored with all its claims or
     not at all. Returns ``(article_id, added)`` per item, in order; ``on_batch`` is
-    called with each committed batch's results.
+    called with each committed batch's results. The connection's page cache is raised to
+    ``BULK_CACHE_KIB`` meanwhile (the claim key index is random-ordered: with SQLite's
+    2 MB default, a million claims ingest about twice as slowly).
     """
     provenance = provenance or {}
     batch_articles = batch_articles or BULK_BATCH_ARTICLES
     batch_claims = batch_claims or BULK_BATCH_CLAIMS
+    cache = db.execute("PRAGMA cache_size").fetchone()[0]
+    db.execute(f"PRAGMA cache_size = -{int(BULK_CACHE_KIB)}")
+    try:
+        return _add_articles(db, items, actor, provenance, batch_articles, batch_claims, on_batch)
+    finally:
+        db.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+def _add_articles(db, items, actor, provenance, batch_articles, batch_claims, on_batch):
     results: list[tuple[int, bool]] = []
     batch: list = []
     n_claims = 0
