@@ -103,11 +103,16 @@ class Encoder:
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
         h, d = self.heads, self.dim // self.heads
         bias = ((1.0 - mask[:, None, None, :]) * -1e9).astype(np.float32)
+        x = x.reshape(n * t, self.dim)  # 2-D, so each linear layer is one matrix product
+
+        def linear(a, name):
+            return a @ w[name + ".weight"].T + w[name + ".bias"]
+
         for i in range(self.layers):
             p = f"encoder.layer.{i}."
-            q = x @ w[p + "attention.self.query.weight"].T + w[p + "attention.self.query.bias"]
-            k = x @ w[p + "attention.self.key.weight"].T + w[p + "attention.self.key.bias"]
-            v = x @ w[p + "attention.self.value.weight"].T + w[p + "attention.self.value.bias"]
+            q = linear(x, p + "attention.self.query")
+            k = linear(x, p + "attention.self.key")
+            v = linear(x, p + "attention.self.value")
             q = q.reshape(n, t, h, d).transpose(0, 2, 1, 3)
             k = k.reshape(n, t, h, d).transpose(0, 2, 3, 1)
             v = v.reshape(n, t, h, d).transpose(0, 2, 1, 3)
@@ -115,13 +120,12 @@ class Encoder:
             scores -= scores.max(-1, keepdims=True)
             probs = np.exp(scores)
             probs /= probs.sum(-1, keepdims=True)
-            ctx = (probs @ v).transpose(0, 2, 1, 3).reshape(n, t, self.dim)
-            a = ctx @ w[p + "attention.output.dense.weight"].T + w[p + "attention.output.dense.bias"]
+            ctx = (probs @ v).transpose(0, 2, 1, 3).reshape(n * t, self.dim)
+            a = linear(ctx, p + "attention.output.dense")
             x = _layer_norm(a + x, w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"])
-            f = _gelu(x @ w[p + "intermediate.dense.weight"].T + w[p + "intermediate.dense.bias"])
-            f = f @ w[p + "output.dense.weight"].T + w[p + "output.dense.bias"]
+            f = linear(_gelu(linear(x, p + "intermediate.dense")), p + "output.dense")
             x = _layer_norm(f + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
-        return x
+        return x.reshape(n, t, self.dim)
 
     def encode(self, texts: Sequence[str], batch_size: int = 64):
         import numpy as np
@@ -228,6 +232,22 @@ class StaticEncoder:
             self.done[chunk] = True
         self.dirty = True
 
+    def complete(self, progress=None, chunk: int = 2048) -> int:
+        """Compute every row not yet in the table (a one-time step, cached); returns how many."""
+        import numpy as np
+
+        missing = np.flatnonzero(~self.done)
+        for s in range(0, len(missing), chunk):
+            self._fill(missing[s:s + chunk])
+            if progress:
+                progress(len(missing[s:s + chunk]))
+        self.save()
+        return len(missing)
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.done.all())
+
     def save(self):
         """Write newly computed rows to the cache file (atomically); errors are ignored."""
         import numpy as np
@@ -260,8 +280,13 @@ class StaticEncoder:
         rows = np.repeat(np.arange(len(all_ids)), [len(x) for x in all_ids])
         keep = ~np.isin(ids, self.special)
         ids, rows = ids[keep], rows[keep]
-        w = self.weights[ids]
-        np.add.at(out, rows, self.table[ids] * w[:, None])
+        if len(ids):
+            # rows are in order: segment sums by a cumulative sum, one pass, no Python loop
+            weighted = self.table[ids] * self.weights[ids][:, None]
+            csum = np.vstack([np.zeros((1, self.dim)), np.cumsum(weighted, axis=0, dtype=np.float64)])
+            ends = np.searchsorted(rows, np.arange(len(all_ids)), side="right")
+            starts = np.searchsorted(rows, np.arange(len(all_ids)), side="left")
+            out = (csum[ends] - csum[starts]).astype(np.float32)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12)
 

@@ -245,13 +245,17 @@ def _has_table(db: Database, name: str) -> bool:
 
 
 def candidates(db: Database, f: Features, per_table: int, *, kinds=("fact_check", "claim"),
-               exclude_claim: Optional[int] = None, exclude_article: Optional[int] = None) -> list[dict]:
+               exclude_claim: Optional[int] = None, exclude_article: Optional[int] = None,
+               pick=None) -> list[dict]:
+    """Up to ``per_table`` BM25 candidates from each table; ``pick(fts_table, words)``
+    chooses which of the query's words to search for (default: all)."""
     terms = fts_terms(f)
     if not terms:
         return []
-    query = _fts_query(terms)
+    pick = pick or (lambda table, words: words)
     out = []
-    if "fact_check" in kinds:
+    query = _fts_query(pick("fact_checks_fts", terms))
+    if "fact_check" in kinds and query:
         for row in db.execute(
             "SELECT f.id, f.ref, f.text, f.title, f.rating, f.publisher, f.url, -bm25(fact_checks_fts, 1.0, 0.5) "
             "FROM fact_checks_fts JOIN fact_checks f ON f.id = fact_checks_fts.rowid "
@@ -261,7 +265,8 @@ def candidates(db: Database, f: Features, per_table: int, *, kinds=("fact_check"
             out.append({"kind": "fact_check", "id": row[0], "ref": row[1], "text": row[2],
                         "title": row[3], "rating": row[4], "publisher": row[5], "url": row[6],
                         "bm25": row[7]})
-    if "claim" in kinds:
+    query = _fts_query(pick("claims_fts", terms))
+    if "claim" in kinds and query:
         for row in db.execute(
             "SELECT c.id, c.text, c.status, c.article_id, -hits.r FROM "
             "(SELECT rowid, bm25(claims_fts, 1.0, 0.3) AS r FROM claims_fts WHERE claims_fts MATCH ? "
@@ -350,6 +355,69 @@ def embedder(mode: str = "auto"):
     return embeddings.static_encoder().encode
 
 
+class TermPicker:
+    """Keeps FTS5 queries cheap on a large registry by leaving out the commonest words.
+
+    A BM25 query costs about the total length of its words' posting lists, and a common
+    word ("years", "going") matches a tenth of a million-claim registry while adding
+    little to the ranking. Words are taken rarest first until their document counts add
+    up to ``budget`` (at least ``keep`` words are kept). Document counts come from an
+    ``fts5vocab`` table; the query words are stemmed by FTS5 itself (a one-row temporary
+    FTS5 table with the same tokenizer), so the counts are the index's own.
+    """
+
+    def __init__(self, db: Database, budget: int = 20_000, keep: int = 3):
+        self.db, self.budget, self.keep = db, budget, keep
+        self.df: dict = {}
+        self.ready = set()
+        self.sizes: dict = {}
+
+    def _setup(self, table: str):
+        if table in self.ready:
+            return
+        conn = self.db.conn
+        conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.match_words USING "
+                     "fts5(w, tokenize='porter unicode61 remove_diacritics 2')")
+        conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.match_words_vocab USING "
+                     "fts5vocab(temp, match_words, instance)")
+        conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_vocab USING fts5vocab(main, {table}, row)")
+        self.sizes[table] = conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
+        self.ready.add(table)
+
+    def stems(self, words: list[str]) -> dict:
+        conn = self.db.conn
+        conn.execute("DELETE FROM temp.match_words")
+        conn.executemany("INSERT INTO temp.match_words (rowid, w) VALUES (?, ?)", list(enumerate(words)))
+        out = {}
+        for doc, term in conn.execute("SELECT doc, term FROM temp.match_words_vocab"):
+            out.setdefault(words[doc], term)
+        return out
+
+    def __call__(self, table: str, words: list[str]) -> list[str]:
+        self._setup(table)
+        if self.sizes[table] <= self.budget:
+            return words
+        stems = self.stems(words)
+        counts = {}
+        for w in words:
+            stem = stems.get(w)
+            if stem is None:
+                continue
+            key = (table, stem)
+            if key not in self.df:
+                row = self.db.conn.execute(f"SELECT doc FROM temp.{table}_vocab WHERE term = ?", [stem]).fetchone()
+                self.df[key] = row[0] if row else 0
+            if self.df[key]:
+                counts[w] = self.df[key]
+        chosen, total = [], 0
+        for w in sorted(counts, key=counts.get):
+            if len(chosen) >= self.keep and total + counts[w] > self.budget:
+                break
+            chosen.append(w)
+            total += counts[w]
+        return [w for w in words if w in chosen]
+
+
 class Searcher:
     """Answers many queries against one registry, loading the model once."""
 
@@ -358,6 +426,7 @@ class Searcher:
         self.weights = weights
         self.embed = embedder(embed) if isinstance(embed, str) else embed
         self.has_fact_checks = _has_table(db, "fact_checks_fts")
+        self.pick = TermPicker(db)
 
     def similar(self, text: str, *, limit: int = 5, kinds=("fact_check", "claim"),
                 exclude_claim: Optional[int] = None, exclude_article: Optional[int] = None) -> list[dict]:
@@ -369,7 +438,7 @@ class Searcher:
             kinds = tuple(k for k in kinds if k != "fact_check")
         f = features(text)
         cands = candidates(self.db, f, self.weights.candidates, kinds=kinds,
-                           exclude_claim=exclude_claim, exclude_article=exclude_article)
+                           exclude_claim=exclude_claim, exclude_article=exclude_article, pick=self.pick)
         ranked = rank(text, cands, weights=self.weights, embed=self.embed, qf=f)[:limit]
         return [public(m) for m in ranked]
 
