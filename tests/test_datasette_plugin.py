@@ -38,6 +38,23 @@ def get(ds, path):
     return asyncio.run(ds.client.get(path))
 
 
+def scalar(path, sql, params=()):
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql, params).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def n_extracted(path):
+    """Claims the splitter took from the example article (the splitter may change)."""
+    return scalar(path, "select count(*) from claims where article_id = 1")
+
+
+def hostile_id(path):
+    return scalar(path, "select id from claims where text = ?", [XSS])
+
+
 def claim_row(path, claim_id):
     conn = sqlite3.connect(path)
     conn.row_factory = sqlite3.Row
@@ -56,11 +73,11 @@ def test_plugin_is_loaded_from_the_entry_point(ds):
     assert {"render_cell", "extra_template_vars", "register_routes"} <= set(claims[0]["hooks"])
 
 
-def test_every_page_and_canned_query_answers(ds):
+def test_every_page_and_canned_query_answers(ds, reviewed_db):
     queries = datasette_metadata("registry")["databases"]["registry"]["queries"]
     paths = ["/", "/registry", "/registry/claims", "/registry/articles", "/registry/sources",
              "/registry/statuses", "/registry/claim_events", "/registry/claims/1", "/registry/claims/3",
-             "/registry/claims/21", "/registry/articles/1", "/registry/statuses/true", "/registry/sources/1",
+             f"/registry/claims/{hostile_id(reviewed_db)}", "/registry/articles/1", "/registry/statuses/true", "/registry/sources/1",
              "/-/claims/registry.css", "/registry/claims?_search=judge", "/registry/claims?status=true"]
     paths += [f"/registry/{name}" + ("?claim_id=3" if ":claim_id" in q["sql"] else "") for name, q in queries.items()]
     for path in paths:
@@ -93,8 +110,8 @@ def test_claim_page_shows_status_meaning_sources_and_history(ds):
     assert "unreviewed → true" in history and "Matches the order" in history
 
 
-def test_markup_in_a_claim_is_shown_as_text(ds):
-    page = get(ds, "/registry/claims/21").text
+def test_markup_in_a_claim_is_shown_as_text(ds, reviewed_db):
+    page = get(ds, f"/registry/claims/{hostile_id(reviewed_db)}").text
     assert "<script>alert" not in page and "<b>Mallory" not in page and "<img src=x" not in page
     assert "Crime fell 40% &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; rose" in page
     assert "&lt;b&gt;Mallory&lt;/b&gt;" in page
@@ -116,22 +133,35 @@ def test_only_http_links_become_links(ds, reviewed_db):
 
 
 def test_article_page_marks_every_claim_by_status(ds, reviewed_db):
-    page = get(ds, "/registry/articles/1").text
     conn = sqlite3.connect(reviewed_db)
-    rows = conn.execute("select id, status, start, \"end\" from claims where article_id = 1").fetchall()
+    # a second claim from claim 1's sentence, as an atomic-claim splitter stores it
+    conn.execute(
+        "insert into claims (key, article_id, text, sentence, start, \"end\", status, created_at, updated_at) "
+        "select 'second-of-1', article_id, 'ICE may access taxpayer information', sentence, start, \"end\", "
+        "'misleading', created_at, updated_at from claims where id = 1")
+    conn.commit()
+    rows = conn.execute('select id, status, start, "end" from claims where article_id = 1').fetchall()
     text = conn.execute("select text from articles where id = 1").fetchone()[0]
     conn.close()
-    marks = re.findall(r'<a class="claims-mark (claims-s-[a-z-]+)" href="/registry/claims/(\d+)"[^>]*>(.*?)</a>', page, re.S)
-    assert len(marks) == len(rows) == 20
-    by_id = {str(i): (status, text[s:e]) for i, status, s, e in rows}
-    for css, claim_id, inner in marks:
-        status, span = by_id[claim_id]
-        assert css == f"claims-s-{status}"
-        assert html.unescape(inner) == span
-    # the whole text is there, in order, marks and all
+    page = get(ds, "/registry/articles/1").text
     body = re.search(r'<div class="claims-article-text">(.*?)</div>', page, re.S).group(1)
-    assert html.unescape(re.sub(r"<[^>]+>", "", body)) == text
-    assert "claims-s-true" in page and "claims-s-in-review" in page
+    by_id = {i: (status, s, e) for i, status, s, e in rows}
+    links = [(int(i), css) for css, i in re.findall(
+        r'<a class="(?:claims-mark|claims-badge) (claims-s-[a-z-]+)" href="/registry/claims/(\d+)"', body)]
+    assert sorted(i for i, _ in links) == sorted(by_id), "every claim linked exactly once"
+    assert all(css == f"claims-s-{by_id[i][0]}" for i, css in links)
+    for css, claim_id, inner in re.findall(
+            r'<a class="claims-mark (claims-s-[a-z-]+)" href="/registry/claims/(\d+)"[^>]*>(.*?)</a>', body, re.S):
+        _, s, e = by_id[int(claim_id)]
+        assert html.unescape(inner) == text[s:e]
+    # the shared sentence is one highlight with two numbered links after it
+    shared = re.search(r'<mark class="claims-mark claims-s-mixed"[^>]*>(.*?)</mark>((?:<sup.*?</sup>)+)', body, re.S)
+    assert shared and html.unescape(shared.group(1)) == text[by_id[1][1]:by_id[1][2]]
+    assert re.findall(r'href="/registry/claims/(\d+)"', shared.group(2)) == ["1", str(max(by_id))]
+    # the whole text is there, in order, with the references taken out
+    plain = re.sub(r"<sup class=\"claims-ref\">.*?</sup>", "", body, flags=re.S)
+    assert html.unescape(re.sub(r"<[^>]+>", "", plain)) == text
+    assert "claims-s-true" in body and "claims-s-in-review" in body
 
 
 def test_claims_table_links_canned_queries_and_totals(ds):
@@ -148,32 +178,34 @@ def test_claims_table_links_canned_queries_and_totals(ds):
     assert re.search(r'<a class="claims-badge-link" href="/registry/statuses/in-review"><span class="claims-badge claims-s-in-review">In review</span></a>', page)
 
 
-def test_facets_and_search(ds):
+def test_facets_and_search(ds, reviewed_db):
+    n = n_extracted(reviewed_db)
     data = get(ds, "/registry/claims.json?_facet=status&_facet=claim_type&_facet=claimant&_facet=article_id").json()
     facets = data["facet_results"]
-    assert {r["value"]: r["count"] for r in facets["status"]["results"]} == {"unreviewed": 19, "true": 1, "in-review": 1}
-    assert sum(r["count"] for r in facets["article_id"]["results"]) == 20
-    assert sum(r["count"] for r in facets["claim_type"]["results"]) <= 21
+    assert {r["value"]: r["count"] for r in facets["status"]["results"]} == {"unreviewed": n - 1, "true": 1, "in-review": 1}
+    assert sum(r["count"] for r in facets["article_id"]["results"]) == n
+    assert sum(r["count"] for r in facets["claim_type"]["results"]) <= n + 1
     assert any(r["value"] == "<b>Mallory</b>" for r in facets["claimant"]["results"])
     true_only = get(ds, "/registry/claims.json?status=true&_shape=array").json()
     assert [r["id"] for r in true_only] == [3]
     found = get(ds, "/registry/claims.json?_search=injunction&_shape=array").json()
-    assert found and all("injunction" in (r["text"] + r["sentence"]).lower() for r in found)
+    assert found and all("injunct" in (r["text"] + r["sentence"]).lower() for r in found)  # porter stems
     scores = [r["checkworthiness"] for r in get(ds, "/registry/claims.json?_shape=array&_size=100").json()
               if r["checkworthiness"] is not None]
     assert scores == sorted(scores, reverse=True)
 
 
-def test_database_page_draws_the_charts(ds):
+def test_database_page_draws_the_charts(ds, reviewed_db):
+    n = n_extracted(reviewed_db)
     page = get(ds, "/registry").text
     assert 'id="claims-charts"' in page
     table = re.search(r'<table class="claims-chart-table">(.*?)</table>', page, re.S).group(1)
     assert 'href="/registry/articles/1"' in table
     assert "<title>1 True</title>" in table and "<title>1 In review</title>" in table
-    assert "<title>18 Unreviewed</title>" in table
+    assert f"<title>{n - 2} Unreviewed</title>" in table
     assert "Added by hand (no article)" in table
     time_chart = re.search(r'<figure class="claims-time">(.*?)</figure>', page, re.S).group(1)
-    assert "21 claims" in time_chart and "<script" not in page.split('id="claims-charts"')[1].split("</section>")[0]
+    assert f"{n + 1} claims" in time_chart and "<script" not in page.split('id="claims-charts"')[1].split("</section>")[0]
 
 
 def test_other_databases_are_left_alone(tmp_path):
@@ -202,11 +234,17 @@ def test_paragraph_around():
 
 def test_highlight_segments_cover_the_text_once():
     text = "aaa bbb ccc ddd"
-    claims = [{"id": 2, "start": 8, "end": 11}, {"id": 1, "start": 0, "end": 3}, {"id": 3, "start": 9, "end": 15}]
-    segments = highlight_segments(text, claims)
+    one, two, three, four = ({"id": 1, "start": 0, "end": 3}, {"id": 2, "start": 8, "end": 11},
+                             {"id": 3, "start": 9, "end": 15}, {"id": 4, "start": 0, "end": 3})
+    segments = highlight_segments(text, [two, one, three])
     assert "".join(s["text"] for s in segments) == text
-    assert [(s["text"], s["claim"] and s["claim"]["id"]) for s in segments] == [
-        ("aaa", 1), (" bbb ", None), ("ccc", 2), (" ddd", 3)]
+    simple = [(s["text"], [c["id"] for c in s["claims"]], s["link"] and s["link"]["id"], [c["id"] for c in s["ends"]])
+              for s in segments]
+    assert simple == [("aaa", [1], 1, []), (" bbb ", [], None, []), ("c", [2], None, []),
+                      ("cc", [2, 3], None, [2]), (" ddd", [3], None, [3])]
+    shared = highlight_segments(text, [four, one])
+    assert [(s["text"], s["link"], [c["id"] for c in s["ends"]]) for s in shared] == [
+        ("aaa", None, [1, 4]), (" bbb ccc ddd", None, [])]
 
 
 def test_timeline_counts_statuses_at_the_end_of_each_day():
@@ -231,12 +269,13 @@ def test_time_chart_follows_new_history(ds, reviewed_db):
         chart = re.search(r'<figure class="claims-time">(.*?)</figure>', page, re.S).group(1)
         return re.findall(r"<g><title>(.*?)</title>", chart)[-1]
 
-    assert last_bar(get(ds, "/registry").text).endswith("19 Unreviewed, 1 In review, 1 True")
+    n = n_extracted(reviewed_db)
+    assert last_bar(get(ds, "/registry").text).endswith(f"{n - 1} Unreviewed, 1 In review, 1 True")
     db = registry.open_registry(reviewed_db)
     registry.set_status(db, 7, "unproven")
     registry.set_status(db, 5, "not-checkable")
     db.conn.close()
-    assert last_bar(get(ds, "/registry").text).endswith("18 Unreviewed, 1 True, 1 Unproven, 1 Not checkable")
+    assert last_bar(get(ds, "/registry").text).endswith(f"{n - 2} Unreviewed, 1 True, 1 Unproven, 1 Not checkable")
 
 
 def test_a_registry_under_another_name(reviewed_db, tmp_path):

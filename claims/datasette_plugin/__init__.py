@@ -84,21 +84,36 @@ def paragraph_around(text: str, start: int, end: int, limit: int = CONTEXT_CHARS
 
 
 def highlight_segments(text: str, claims: list) -> list:
-    """Split ``text`` into segments, each ``{"text", "claim"}``, where ``claim`` is the claim
-    (a dict with ``start``/``end``) whose span the segment is, or None. Spans are taken in
-    order of ``start``; a span overlapping an earlier one is clipped to what is left."""
-    segments, pos = [], 0
-    for claim in sorted(claims, key=lambda c: (c["start"], c["end"])):
-        s, e = max(claim["start"], pos), min(claim["end"], len(text))
-        if e <= s:
+    """Cut ``text`` at every claim's start and end. Each segment is ``{"text", "claims",
+    "link", "ends"}``: ``claims`` covering it (in order of id; empty for plain text);
+    ``link`` the one claim whose span is exactly this segment when no other claim covers it
+    (the segment itself can then be the link), else None; ``ends`` the claims whose span ends
+    here and that have no such link (they get a reference after the segment). Several claims
+    can share a sentence (atomic claims), and spans may overlap."""
+    spans = []
+    for c in claims:
+        s, e = max(0, c["start"]), min(c["end"], len(text))
+        if e > s:
+            spans.append((s, e, c))
+    cuts = sorted({0, len(text)} | {s for s, _, _ in spans} | {e for _, e, _ in spans})
+    segments = []
+    for a, b in zip(cuts, cuts[1:]):
+        covering = sorted((c for s, e, c in spans if s <= a and b <= e), key=lambda c: c["id"])
+        if segments and not covering and not segments[-1]["claims"]:
+            segments[-1]["text"] += text[a:b]
             continue
-        if s > pos:
-            segments.append({"text": text[pos:s], "claim": None})
-        segments.append({"text": text[s:e], "claim": claim})
-        pos = e
-    if pos < len(text):
-        segments.append({"text": text[pos:], "claim": None})
+        exact = [c for s, e, c in spans if s == a and e == b]
+        link = exact[0] if len(covering) == 1 and exact == covering else None
+        ends = [c for s, e, c in spans if e == b and s <= a and c is not link]
+        segments.append({"text": text[a:b], "claims": covering, "link": link,
+                         "ends": sorted(ends, key=lambda c: c["id"])})
     return segments
+
+
+def segment_class(claims: list) -> str:
+    """The status class of a highlighted segment: its claims' status, or mixed."""
+    statuses = {c.get("status") for c in claims}
+    return status_class(statuses.pop()) if len(statuses) == 1 else "claims-s-mixed"
 
 
 def stacked(counts: dict, statuses: list, scale: float) -> list:
@@ -340,6 +355,7 @@ async def _article_page(datasette, database, db, article_id):
     return {
         "claims_article_page": article,
         "claims_segments": highlight_segments(article["text"] or "", spans),
+        "claims_segment_class": segment_class,
         "claims_unplaced": [c for c in claims if c not in spans],
         "claims_totals": totals,
         "claims_status_class": status_class,
