@@ -219,6 +219,7 @@ def compare(q: Features, c: Features) -> dict:
 class Weights:
     """How the signals combine; tuned on the train splits (scripts/eval-matching --tune)."""
     cosine: float = 0.6
+    cosine_title: float = 0.0
     lexical: float = 0.4
     number_match: float = 0.05
     number_mismatch: float = 0.15
@@ -284,11 +285,9 @@ def _idf(word: str, n_docs: int, df: dict) -> float:
     return math.log(1 + n_docs / (1 + df.get(word, 0)))
 
 
-def rank(query: str, cands: list[dict], *, weights: Weights = WEIGHTS, embed=None,
-         qf: Optional[Features] = None) -> list[dict]:
-    """Score and order candidates for one query; adds ``score`` and ``why`` to each."""
-    if not cands:
-        return []
+def components(query: str, cands: list[dict], *, embed=None, qf: Optional[Features] = None) -> list[dict]:
+    """The signals for each candidate, before they are weighed: cosine of the claim text
+    and of the title, two lexical overlaps, and the agreement of numbers, years, names."""
     qf = qf or features(query)
     qwords = set(qf.words)
     cfs = [features((c["text"] or "") + (" " + c["title"] if c.get("title") else "")) for c in cands]
@@ -300,29 +299,61 @@ def rank(query: str, cands: list[dict], *, weights: Weights = WEIGHTS, embed=Non
             df[w] = df.get(w, 0) + 1
     n = len(cands)
     qweight = sum(_idf(w, n, df) for w in qwords) or 1.0
-    cos = None
+    cos = cos_title = None
     if embed is not None:
         import numpy as np
 
-        vecs = embed([clean(query)] + [c["text"] for c in cands])
-        cos = vecs[1:] @ vecs[0]
-        cos = np.clip(cos, 0.0, 1.0)
+        titled = [i for i, c in enumerate(cands) if c.get("title")]
+        vecs = embed([clean(query)] + [c["text"] for c in cands] + [cands[i]["title"] for i in titled])
+        cos = np.clip(vecs[1:n + 1] @ vecs[0], 0.0, 1.0)
+        cos_title = np.zeros(n)
+        if titled:
+            cos_title[titled] = np.clip(vecs[n + 1:] @ vecs[0], 0.0, 1.0)
     top_bm25 = max(c["bm25"] for c in cands) or 1.0
+    out = []
     for i, (c, cf) in enumerate(zip(cands, cfs)):
-        shared = [w for w in qf.words if w in set(cf.words)]
-        lexical = sum(_idf(w, n, df) for w in shared) / qweight
-        lexical = 0.5 * lexical + 0.5 * (c["bm25"] / top_bm25)
+        cwords = set(cf.words)
+        shared = [w for w in qf.words if w in cwords]
         agree = compare(qf, cf)
-        score = lexical if cos is None else weights.cosine * float(cos[i]) + weights.lexical * lexical
-        score += weights.number_match * min(len(agree["numbers"]), 2)
-        score += weights.year_match * min(len(agree["years"]), 1)
-        score += weights.name_match * min(len(agree["names"]), 2)
-        score -= weights.number_mismatch * min(len(agree["number_mismatch"]), 2)
-        score -= weights.year_mismatch * min(len(agree["year_mismatch"]), 1)
-        score -= weights.name_mismatch * min(len(agree["name_mismatch"]), 1)
-        why = {"words": shared[:12]}
-        if cos is not None:
-            why["meaning"] = round(float(cos[i]), 3)
+        out.append({
+            "cos": float(cos[i]) if cos is not None else None,
+            "cos_title": float(cos_title[i]) if cos is not None else 0.0,
+            "lex_idf": sum(_idf(w, n, df) for w in shared) / qweight,
+            "lex_bm25": c["bm25"] / top_bm25,
+            "shared": shared,
+            "agree": agree,
+        })
+    return out
+
+
+def combine(comp: dict, weights: Weights = WEIGHTS) -> float:
+    agree = comp["agree"]
+    lexical = 0.5 * comp["lex_idf"] + 0.5 * comp["lex_bm25"]
+    if comp["cos"] is None:
+        score = lexical
+    else:
+        score = (weights.cosine * comp["cos"] + weights.cosine_title * comp["cos_title"]
+                 + weights.lexical * lexical)
+    score += weights.number_match * min(len(agree["numbers"]), 2)
+    score += weights.year_match * min(len(agree["years"]), 1)
+    score += weights.name_match * min(len(agree["names"]), 2)
+    score -= weights.number_mismatch * min(len(agree["number_mismatch"]), 2)
+    score -= weights.year_mismatch * min(len(agree["year_mismatch"]), 1)
+    score -= weights.name_mismatch * min(len(agree["name_mismatch"]), 1)
+    return score
+
+
+def rank(query: str, cands: list[dict], *, weights: Weights = WEIGHTS, embed=None,
+         qf: Optional[Features] = None) -> list[dict]:
+    """Score and order candidates for one query; adds ``score`` and ``why`` to each."""
+    if not cands:
+        return []
+    for c, comp in zip(cands, components(query, cands, embed=embed, qf=qf)):
+        score = combine(comp, weights)
+        agree = comp["agree"]
+        why = {"words": comp["shared"][:12]}
+        if comp["cos"] is not None:
+            why["meaning"] = round(comp["cos"], 3)
         for k in ("numbers", "years", "names"):
             if agree[k]:
                 why[k] = agree[k]

@@ -195,5 +195,22 @@ def test_extract_suggests_links_to_earlier_checks(tmp_path, run, db_path):
                        "with immigration authorities on Friday, the court said.\n")
     assert run("extract", str(article)).exit_code == 0
     links = rows(db_path, "select * from claim_links")
-    assert [(link["match_kind"], link["state"]) for link in links] == [("fact_check", "suggested")]
+    assert links and {(link["match_kind"], link["match_id"], link["state"]) for link in links} == {("fact_check", 1, "suggested")}
     assert run("extract", str(tmp_path / "a.txt"), "--no-links").exit_code == 0
+
+
+def test_claim_page_in_datasette_shows_suggested_links(imported, run):
+    import asyncio
+
+    from datasette.app import Datasette
+
+    from claims.cli import datasette_metadata
+
+    run("add", "Vaccines given to young children cause autism")
+    ds = Datasette([imported], metadata=datasette_metadata("registry"), settings={"suggest_facets": False})
+    page = asyncio.run(ds.client.get("/registry/claims/1"))
+    assert page.status_code == 200
+    assert "Checked before?" in page.text and "Vaccines cause autism in young children." in page.text
+    assert "claims link confirm 1" in page.text
+    fc = asyncio.run(ds.client.get("/registry/fact_checks?_search=autism"))
+    assert fc.status_code == 200 and "fc-2" in fc.text

@@ -320,7 +320,20 @@ async def _claim_page(datasette, database, db, claim_id):
     for s in sources:
         s["safe_url"] = safe_url(s.get("url"))
     history = await _rows(db, "select * from claim_events where claim_id = ? order by id", [claim_id])
+    links = []
+    if await db.table_exists("claim_links"):  # suggested earlier checks (claims similar)
+        links = await _rows(db, (
+            "select l.id, l.match_kind, l.match_id, l.score, l.state, l.why, "
+            "coalesce(f.text, c.text) as text, coalesce(f.rating, c.status) as verdict, f.url, f.publisher "
+            "from claim_links l left join fact_checks f on l.match_kind = 'fact_check' and f.id = l.match_id "
+            "left join claims c on l.match_kind = 'claim' and c.id = l.match_id "
+            "where l.claim_id = ? order by l.score desc, l.id"), [claim_id])
+        for link in links:
+            link["safe_url"] = safe_url(link.get("url"))
+            table = "fact_checks" if link["match_kind"] == "fact_check" else "claims"
+            link["href"] = datasette.urls.row(database, table, link["match_id"])
     return {
+        "claims_links": links,
         "claims_claim": claim,
         "claims_status": status or {"name": claim["status"], "label": claim["status"], "description": ""},
         "claims_article": article,
