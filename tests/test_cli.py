@@ -74,7 +74,8 @@ def test_force_verdict_without_source_is_recorded(example_db, run):
 
 def test_search_handles_punctuation(example_db, run):
     rows = json.loads(run("search", "criminal investigations").output)
-    assert rows and all("criminal" in r["text"].lower() for r in rows)
+    # an atomic claim matches through its sentence too, so one claim of the pair may lack the words
+    assert rows and any("criminal investigations" in r["text"].lower() for r in rows)
     for awkward in ['U.S.', '"', 'NEAR(', 'AND', '*', "'; DROP TABLE claims;--"]:
         result = run("search", awkward)
         assert result.exit_code == 0, (awkward, result.output)
@@ -87,7 +88,7 @@ def test_list_filters(example_db, run):
     rows = json.loads(run("list", "--status", "in-review").output)
     assert [r["id"] for r in rows] == [1]
     rows = json.loads(run("list", "--search", "injunction").output)
-    assert rows and all("injunction" in r["text"].lower() for r in rows)
+    assert rows and all("injunct" in r["text"].lower() for r in rows)  # stemmed: injunction, injunctive
     assert json.loads(run("list", "--article", "99").output) == []
 
 
