@@ -162,6 +162,10 @@ def test_article_page_marks_every_claim_by_status(ds, reviewed_db):
     plain = re.sub(r"<sup class=\"claims-ref\">.*?</sup>", "", body, flags=re.S)
     assert html.unescape(re.sub(r"<[^>]+>", "", plain)) == text
     assert "claims-s-true" in body and "claims-s-in-review" in body
+    # and each claim page points to the other
+    assert f'Also claimed in this sentence: <a href="/registry/claims/{max(by_id)}">' in get(ds, "/registry/claims/1").text
+    assert 'Also claimed in this sentence: <a href="/registry/claims/1">' in get(ds, f"/registry/claims/{max(by_id)}").text
+    assert "Also claimed" not in get(ds, "/registry/claims/3").text
 
 
 def test_claims_table_links_canned_queries_and_totals(ds):

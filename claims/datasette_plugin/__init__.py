@@ -307,7 +307,7 @@ async def _claim_page(datasette, database, db, claim_id):
         return {}
     claim = rows[0]
     status = next((s for s in await _statuses(db) if s["name"] == claim["status"]), None)
-    article, context = None, None
+    article, context, siblings = None, None, []
     if claim.get("article_id") is not None:
         found = await _rows(db, "select * from articles where id = ?", [claim["article_id"]])
         if found:
@@ -316,6 +316,11 @@ async def _claim_page(datasette, database, db, claim_id):
             article["href"] = datasette.urls.row(database, "articles", article["id"])
             if claim.get("start") is not None and claim.get("end") is not None:
                 context = paragraph_around(article["text"] or "", claim["start"], claim["end"])
+                siblings = await _rows(
+                    db, 'select id, text, status from claims where article_id = ? and start = ? and "end" = ? '
+                        "and id != ? order by id", [claim["article_id"], claim["start"], claim["end"], claim_id])
+                for sib in siblings:
+                    sib["href"] = datasette.urls.row(database, "claims", sib["id"])
     sources = await _rows(db, "select * from sources where claim_id = ? order by id", [claim_id])
     for s in sources:
         s["safe_url"] = safe_url(s.get("url"))
@@ -338,6 +343,7 @@ async def _claim_page(datasette, database, db, claim_id):
         "claims_status": status or {"name": claim["status"], "label": claim["status"], "description": ""},
         "claims_article": article,
         "claims_context": context,
+        "claims_siblings": siblings,
         "claims_sources": sources,
         "claims_history": history,
         "claims_status_class": status_class,
