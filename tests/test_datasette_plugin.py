@@ -7,6 +7,8 @@ import sqlite3
 
 import pytest
 from datasette.app import Datasette
+from hypothesis import given
+from hypothesis import strategies as st
 
 from claims import registry
 from claims.cli import datasette_metadata
@@ -251,6 +253,20 @@ def test_highlight_segments_cover_the_text_once():
         ("aaa", None, [1, 4]), (" bbb ccc ddd", None, [])]
 
 
+@given(st.integers(0, 40).flatmap(lambda n: st.tuples(
+    st.just(n), st.lists(st.tuples(st.integers(0, n), st.integers(0, n)), max_size=6))))
+def test_highlight_segments_against_every_character(case):
+    n, pairs = case
+    text = "".join(chr(97 + i % 26) for i in range(n))
+    claims = [{"id": i, "start": min(a, b), "end": max(a, b)} for i, (a, b) in enumerate(pairs)]
+    segments = highlight_segments(text, claims)
+    assert "".join(s["text"] for s in segments) == text
+    covered = [tuple(c["id"] for c in s["claims"]) for s in segments for _ in s["text"]]
+    assert covered == [tuple(c["id"] for c in claims if c["start"] <= i < c["end"]) for i in range(n)]
+    linked = [s["link"]["id"] for s in segments if s["link"]] + [c["id"] for s in segments for c in s["ends"]]
+    assert sorted(linked) == [c["id"] for c in claims if c["end"] > c["start"]]
+
+
 def test_timeline_counts_statuses_at_the_end_of_each_day():
     rows = [("2025-01-01", None, "unreviewed", 2), ("2025-01-03", "unreviewed", "in-review", 1),
             ("2025-01-03", "in-review", "true", 1)]
@@ -280,6 +296,21 @@ def test_time_chart_follows_new_history(ds, reviewed_db):
     registry.set_status(db, 5, "not-checkable")
     db.conn.close()
     assert last_bar(get(ds, "/registry").text).endswith(f"{n - 2} Unreviewed, 1 True, 1 Unproven, 1 Not checkable")
+
+
+def test_the_history_is_read_at_startup(reviewed_db):
+    import threading
+
+    from claims.datasette_plugin import _timeline_cache
+
+    ds = Datasette([reviewed_db], metadata=datasette_metadata("registry"))
+    asyncio.run(ds.invoke_startup())
+    for thread in threading.enumerate():
+        if thread.name == "claims-timeline":
+            thread.join(30)
+    state = _timeline_cache[ds]["registry"]
+    assert state["last_id"] == scalar(reviewed_db, "select max(id) from claim_events")
+    assert sum(sum(day.values()) for day in state["deltas"].values()) == scalar(reviewed_db, "select count(*) from claims")
 
 
 def test_a_registry_under_another_name(reviewed_db, tmp_path):

@@ -15,9 +15,12 @@ markup built here is in ``render_cell``, from escaped values.
 """
 
 import datetime
+import functools
 import re
+import sqlite3
 import sys
 import threading
+import urllib.parse
 import weakref
 from urllib.parse import urlencode
 
@@ -90,21 +93,22 @@ def highlight_segments(text: str, claims: list) -> list:
     (the segment itself can then be the link), else None; ``ends`` the claims whose span ends
     here and that have no such link (they get a reference after the segment). Several claims
     can share a sentence (atomic claims), and spans may overlap."""
-    spans = []
+    starts = {}
     for c in claims:
         s, e = max(0, c["start"]), min(c["end"], len(text))
         if e > s:
-            spans.append((s, e, c))
-    cuts = sorted({0, len(text)} | {s for s, _, _ in spans} | {e for _, e, _ in spans})
-    segments = []
+            starts.setdefault(s, []).append((s, e, c))
+    cuts = sorted({0, len(text)} | set(starts) | {e for group in starts.values() for _, e, _ in group})
+    segments, active = [], []  # active: the spans covering the current piece (a sweep)
     for a, b in zip(cuts, cuts[1:]):
-        covering = sorted((c for s, e, c in spans if s <= a and b <= e), key=lambda c: c["id"])
+        active = [span for span in active if span[1] > a] + starts.get(a, [])
+        covering = sorted((c for _, _, c in active), key=lambda c: c["id"])
         if segments and not covering and not segments[-1]["claims"]:
             segments[-1]["text"] += text[a:b]
             continue
-        exact = [c for s, e, c in spans if s == a and e == b]
+        exact = [c for s, e, c in active if s == a and e == b]
         link = exact[0] if len(covering) == 1 and exact == covering else None
-        ends = [c for s, e, c in spans if e == b and s <= a and c is not link]
+        ends = [c for _, e, c in active if e == b and c is not link]
         segments.append({"text": text[a:b], "claims": covering, "link": link,
                          "ends": sorted(ends, key=lambda c: c["id"])})
     return segments
@@ -262,34 +266,57 @@ _timeline_cache = weakref.WeakKeyDictionary()
 _timeline_lock = threading.Lock()
 
 
+def _refresh_timeline(datasette, database, conn):
+    """Bring the cached per-day deltas of ``database`` up to date through ``conn`` and
+    return the timeline. claim_events is append-only, so only rows added since the last
+    call are read; if the row remembered last is gone or different (another file under the
+    same name) it starts again."""
+    with _timeline_lock:
+        cache = _timeline_cache.setdefault(datasette, {})
+        state = cache.get(database)
+        top, top_at = conn.execute(
+            "select id, at from claim_events where id = (select max(id) from claim_events)"
+        ).fetchone() or (0, None)
+        if state is not None:
+            seen = conn.execute("select at from claim_events where id = ?", [state["last_id"]]).fetchone()
+            if state["last_id"] > top or (state["last_id"] and (seen is None or seen[0] != state["last_at"])):
+                state = None
+        if state is None:
+            state = {"last_id": 0, "last_at": None, "deltas": {}}
+        if top > state["last_id"]:
+            rows = conn.execute(
+                "select substr(at, 1, 10), old_value, new_value, count(*) from claim_events "
+                "where id > ? and id <= ? and action in (?, ?, ?) group by 1, 2, 3",
+                [state["last_id"], top, *STATUS_ACTIONS],
+            )
+            add_day_deltas(state["deltas"], rows)
+            state["last_id"], state["last_at"] = top, top_at
+        cache[database] = state
+        return timeline(state["deltas"])
+
+
+def _warm_timelines(datasette):
+    """Read each registry's history once, off the event loop, so that the first visitor of
+    a large registry's database page does not wait for it."""
+    for name, db in list(datasette.databases.items()):
+        if getattr(db, "is_memory", True) or not getattr(db, "path", None):
+            continue
+        uri = "file:" + urllib.parse.quote(str(db.path)) + "?mode=ro" + ("" if db.is_mutable else "&immutable=1")
+        try:
+            conn = sqlite3.connect(uri, uri=True)
+            try:
+                tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+                if REGISTRY_TABLES <= tables:
+                    _refresh_timeline(datasette, name, conn)
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            pass  # the chart is read on the first request instead
+
+
 async def _time_chart(datasette, database, db, statuses):
-    """The status-over-time chart. claim_events is append-only, so the per-day deltas are
-    kept per Datasette and database and only events added since the last request are read."""
-
-    def read(conn):
-        with _timeline_lock:
-            cache = _timeline_cache.setdefault(datasette, {})
-            state = cache.get(database)
-            top, top_at = conn.execute(
-                "select id, at from claim_events where id = (select max(id) from claim_events)"
-            ).fetchone() or (0, None)
-            if state is not None:
-                seen = conn.execute("select at from claim_events where id = ?", [state["last_id"]]).fetchone()
-                if state["last_id"] > top or (state["last_id"] and (seen is None or seen[0] != state["last_at"])):
-                    state = None  # another file under the same name: start again
-            if state is None:
-                state = {"last_id": 0, "last_at": None, "deltas": {}}
-            if top > state["last_id"]:
-                rows = conn.execute(
-                    "select substr(at, 1, 10), old_value, new_value, count(*) from claim_events "
-                    "where id > ? and id <= ? and action in (?, ?, ?) group by 1, 2, 3",
-                    [state["last_id"], top, *STATUS_ACTIONS],
-                )
-                add_day_deltas(state["deltas"], rows)
-                state["last_id"], state["last_at"] = top, top_at
-            cache[database] = state
-            return timeline(state["deltas"])
-
+    """The status-over-time chart, from the cached per-day deltas."""
+    read = functools.partial(_refresh_timeline, datasette, database)
     buckets, unit = await db.execute_fn(read)
     scale = max([sum(b["counts"].values()) for b in buckets] or [0])
     width = 100.0 / max(len(buckets), 12)  # a single day is a bar, not a wall
@@ -375,7 +402,7 @@ async def _article_page(datasette, database, db, article_id):
         "claims_article_page": article,
         "claims_segments": highlight_segments(article["text"] or "", spans),
         "claims_segment_class": segment_class,
-        "claims_unplaced": [c for c in claims if c not in spans],
+        "claims_unplaced": [c for c in claims if c["start"] is None or c["end"] is None],
         "claims_totals": totals,
         "claims_status_class": status_class,
         "claims_table_url": claims_url + "?" + urlencode({"article_id": article_id}),
@@ -414,6 +441,12 @@ def _compact_cell(row, value, column, datasette, database):
 
 
 # --- hooks -----------------------------------------------------------------------
+
+
+@hookimpl
+def startup(datasette):
+    if not _shadowed():
+        threading.Thread(target=_warm_timelines, args=(datasette,), name="claims-timeline", daemon=True).start()
 
 
 @hookimpl
