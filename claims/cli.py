@@ -300,6 +300,31 @@ def source(claim_id, url, title, kind, stance, note, actor, list_, remove_id, fo
 
 
 @cli.command()
+@click.argument("article_id")
+@click.option("--url", help="Where the article was published (http or https)")
+@click.option("--title", help="Headline")
+@click.option("--outlet", help="Publication")
+@click.option("--author", help="Author")
+@click.option("--published", help="Publication date, YYYY-MM-DD")
+@db_option
+def article(article_id, url, title, outlet, author, published, db_path):
+    """Show an article's details, or correct them (an empty value clears one).
+
+    ClaimReview takes the claim's appearance (the article URL) and date from here.
+
+    \b
+    Example:
+        claims article 1
+        claims article 1 --url https://www.example.com/story --published 2025-05-12
+    """
+    db = registry.open_registry(db_path)
+    row = registry.update_article(db, article_id, url=url, title=title, outlet=outlet, author=author,
+                                  published=published)
+    out = {k: row[k] for k in ("id", *registry.ARTICLE_FIELDS, "sha256", "added_at")}
+    click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+
+
+@cli.command()
 @click.argument("claim_id")
 @output_options
 @db_option

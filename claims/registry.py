@@ -460,6 +460,37 @@ def remove_source(db: Database, source_id, *, claim_id=None, actor=None, note=No
     return source
 
 
+ARTICLE_FIELDS = ("url", "title", "outlet", "author", "published")
+
+
+def update_article(db: Database, article_id, **fields) -> dict:
+    """Correct an article's details (url, title, outlet, author, published); ``None`` leaves a
+    field as it is. The URL must be http(s), the date ISO 8601. Returns the article."""
+    try:
+        article_id = int(article_id)
+    except (TypeError, ValueError):
+        raise RegistryError(f"article id must be a number, not {article_id!r}")
+    unknown = set(fields) - set(ARTICLE_FIELDS)
+    if unknown:
+        raise RegistryError(f"unknown article fields: {', '.join(sorted(unknown))}")
+    changes = {k: v.strip() for k, v in fields.items() if v is not None}
+    if changes.get("url"):
+        changes["url"] = validate_url(changes["url"])
+    if changes.get("published"):
+        value = changes["published"]
+        try:
+            (datetime.date if len(value) == 10 else datetime.datetime).fromisoformat(value)
+        except ValueError:
+            raise RegistryError(f"the publication date must be ISO 8601 (YYYY-MM-DD), not {value!r}")
+    changes = {k: (v or None) for k, v in changes.items()}  # an empty value clears the field
+    get_article(db, article_id)
+    if changes:
+        with write(db):
+            db.execute("UPDATE articles SET {} WHERE id = ?".format(", ".join(f"{k} = ?" for k in changes)),
+                       [*changes.values(), article_id])
+    return get_article(db, article_id)
+
+
 def add_note(db: Database, claim_id, note: str, *, actor=None, action="note", old=None, new=None) -> None:
     """Record a note in a claim's history. Notes do not change the claim or its version."""
     note = (note or "").strip()

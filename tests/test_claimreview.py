@@ -279,3 +279,34 @@ def test_dates():
     assert claimreview._iso_date("2025-05-12T10:00:00+00:00") == "2025-05-12"
     assert claimreview._iso_date("May 12") is None
     assert claimreview._iso_date(datetime.date(2025, 5, 12).isoformat()) == "2025-05-12"
+
+
+def test_completing_an_article_completes_its_claim_reviews(run, db_path):
+    """The demo stores the example without a URL or date; claims article fills them in."""
+    run("extract", str(EXAMPLE), "--outlet", "Fox News")
+    db = registry.open_registry(db_path)
+    claim_id, _ = registry.add_claim(db, "A judge denied the injunction on Monday", article_id=1, sources=[COURT])
+    registry.set_status(db, claim_id, "true", actor="alice")
+    before = run("lint", *PUBLISHER).output
+    assert "itemReviewed.appearance: missing" in before and "itemReviewed.datePublished: missing" in before
+
+    result = run("article", "1", "--url", "https://www.example.com/irs-dhs", "--published", "2025-05-12")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    assert (shown["url"], shown["published"], shown["outlet"]) == ("https://www.example.com/irs-dhs", "2025-05-12", "Fox News")
+    assert json.loads(run("article", "1").output) == shown  # no options: show it
+    after = run("lint", "--strict", *PUBLISHER)
+    assert after.exit_code == 0 and "0 errors, 0 warnings" in after.output, after.output
+
+
+@pytest.mark.parametrize("args,message", [
+    (["article", "1", "--url", "example.com/story"], "not a valid http(s) URL"),
+    (["article", "1", "--published", "12 May 2025"], "ISO 8601"),
+    (["article", "9", "--title", "X"], "no article with id 9"),
+    (["article", "x"], "must be a number"),
+])
+def test_article_refusals_leave_registry_unchanged(example_db, run, args, message):
+    before = dump(example_db)
+    result = run(*args)
+    assert result.exit_code == 1 and message in result.output, result.output
+    assert dump(example_db) == before
