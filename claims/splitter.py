@@ -30,9 +30,24 @@ _FURNITURE_START = re.compile(
     r"^\s*(see also|related( articles| stories)?\b|read more|more from|click here|share\b|"
     r"tweet\b|follow us|sign up|subscribe|advertisement|uncategorized|email\b|print\b|"
     r"copy link|comments?\b|facebook|twitter|whatsapp|linkedin|reddit|pinterest|"
-    r"download the|get the .* app|watch:|listen:)",
+    r"download the|get the .* app|watch:|listen:|see more:|also on |like this story|"
+    r"follow (us|him|her|them|@\w+|[\w.]+ on)|(additional )?reporting by|editing by|edited by|"
+    r"updated (at|on)\b|click to tweet|photo:|image:|credit:|getty images|"
+    r"get the .* (delivered|newsletter)|sign up for|you might also like|recommended\b|"
+    r"prices are subject to|quantities may be limited|\S+ may receive a commission)",
     re.IGNORECASE,
 )
+# Anywhere in a line: a reporting credit, a newsletter or commission notice, a tag of
+# another story ("... [VIDEO]").
+_FURNITURE_ANYWHERE = re.compile(
+    r"(contributed (to this report|reporting)|writers? .{0,200} contributed|subscribing to our newsletter|"
+    r"may receive a commission|\[(insight|video|news|reaction|warning|pictures|photos|poll)\]\s*\|?\s*$|"
+    r"share it with a friend)",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^(?:[-•*▪–]\s+)+")
+_TRAILING_WIDGET = re.compile(r"\s*Click To Tweet\s*$", re.IGNORECASE)
+MIN_WORDS_UNPUNCTUATED = 4  # a shorter line without sentence punctuation is page chrome
 _TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*\s*$|[\"”]\s*$")
 _WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
 
@@ -51,9 +66,42 @@ def is_furniture(line: str) -> bool:
         return True
     if _FURNITURE_START.match(line) and len(words) < 30:
         return True
-    if not _TERMINAL.search(line) and len(words) < 8:
+    if _FURNITURE_ANYWHERE.search(line) and len(words) < 40:
         return True
+    if not _TERMINAL.search(line) and len(words) < MIN_WORDS_UNPUNCTUATED:
+        return True
+    if not _TERMINAL.search(line) and len(words) <= 16 and _is_headline(words):
+        return True  # the headline of a linked story or a caption
     return False
+
+
+_MINOR = {"a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "with", "by", "from",
+          "as", "is", "vs", "via", "into", "over", "after", "about"}
+
+
+def _is_headline(words: list[str]) -> bool:
+    """Title Case words: "Google Bets on the Future With Launch of Stadia"."""
+    major = [w for w in words if w.lower() not in _MINOR]
+    if len(major) < 3:
+        return False
+    return sum(w[:1].isupper() or w[:1].isdigit() for w in major) / len(major) >= 0.75
+
+
+def _drop_furniture_sentences(line: str) -> str:
+    """Remove the furniture sentences inside a paragraph ("Follow us on Twitter ...")."""
+    if not (_FURNITURE_START.search(line) or _FURNITURE_ANYWHERE.search(line) or "follow" in line.lower()):
+        return line
+    kept = [line[a:b] for a, b in sentences.split_sentences(line)
+            if not (_FURNITURE_START.match(line[a:b]) or _FURNITURE_ANYWHERE.search(line[a:b])
+                    or _FURNITURE_SENTENCE.search(line[a:b]))]
+    return " ".join(kept)
+
+
+_FURNITURE_SENTENCE = re.compile(
+    r"^(follow .{0,60}\b(on|at) (twitter|facebook|instagram)|.{0,40}\b(may|might) not be available to all customers|"
+    r"quantities may be limited|we’d like to hear what you think|here are some tips|.{0,30}\bis committed to publishing)",
+    re.IGNORECASE,
+)
 
 
 def _normalise(line: str) -> str:
@@ -65,7 +113,7 @@ def clean(raw: str, title: str | None = None) -> tuple[str | None, str]:
     one paragraph per block, furniture removed."""
     paragraphs = []
     for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = _normalise(line)
+        line = _TRAILING_WIDGET.sub("", _BULLET.sub("", _normalise(line)))
         if not line:
             continue
         if not paragraphs and title is None and not _is_shouting(line) and not _FURNITURE_START.match(line):
@@ -75,7 +123,9 @@ def clean(raw: str, title: str | None = None) -> tuple[str | None, str]:
                 continue
         if is_furniture(line):
             continue
-        paragraphs.append(line)
+        line = _drop_furniture_sentences(line)
+        if line:
+            paragraphs.append(line)
     return title, "\n\n".join(paragraphs)
 
 
