@@ -47,7 +47,9 @@ def find(sentence: str) -> str | None:
     """The attribution written in one sentence, if any (pronouns unresolved)."""
     for pattern in _PATTERNS:
         for m in pattern.finditer(sentence):
-            who = m.group("who").strip().rstrip(",")
+            who = m.group("who").strip().rstrip(",;:")
+            if who.endswith(".") and "." not in who.split()[-1][:-1]:
+                who = who[:-1]  # the sentence's full stop, not an abbreviation's
             first = who.split()[0].lower()
             if first in _NOT_SPEAKERS and who.lower() != "it":
                 continue
@@ -77,18 +79,23 @@ def _is_person(who: str) -> bool:
     return bool(who) and who.lower() not in _PRONOUNS and not who.lower().startswith(("the ", "a ", "an "))
 
 
-def attribute(sentences: list[str]) -> list[str | None]:
-    """One claimant (or None) per sentence of an article, in order."""
+def attribute(sentences: list[str], new_paragraph: list[bool] | None = None) -> list[str | None]:
+    """One claimant (or None) per sentence of an article, in order. ``new_paragraph[i]``
+    tells whether sentence i starts a paragraph: a quotation never runs past its
+    paragraph (the next paragraph of a long quotation opens with a quotation mark again)."""
+    new_paragraph = new_paragraph or [False] * len(sentences)
     direct = [find(s) for s in sentences]
     # quotation runs: [first, last] sentence indexes of each quotation
     run_of = list(range(len(sentences)))
     i = 0
     while i < len(sentences):
         if _opens_quote(sentences[i]) and _leaves_open(sentences[i]):
-            j = i + 1
-            while j < len(sentences) - 1 and not _closes(sentences[j]) and j - i < 12:
+            j = i
+            while j + 1 < len(sentences) and not new_paragraph[j + 1] and not _opens_quote(sentences[j + 1]) \
+                    and j - i < 12:
                 j += 1
-            j = min(j, len(sentences) - 1)
+                if _closes(sentences[j]):
+                    break
             for k in range(i, j + 1):
                 run_of[k] = i
             i = j + 1

@@ -185,7 +185,8 @@ def extract(raw: str, title: str | None = None) -> Extraction:
     title, text = clean(raw, title)
     spans = split_sentences(text)
     sentences = [text[a:b] for a, b in spans]
-    claimants = claimant.attribute(sentences)
+    breaks = [i == 0 or "\n" in text[spans[i - 1][1]:spans[i][0]] for i in range(len(spans))]
+    claimants = claimant.attribute(sentences, breaks)
     rows = []
     for (start, end), sentence, who in zip(spans, sentences, claimants):
         for claim in atomic.split(sentence):

@@ -1,0 +1,173 @@
+"""The claim splitter: sentences, atomic claims, claimants, the trained model."""
+
+import re
+import socket
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from claims import atomic, checkworthiness, claimant, sentences, splitter
+from conftest import EXAMPLE
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The order by U.S. District Judge Dabney Friedrich came amid a lawsuit. It was filed in May.",
+     ["The order by U.S. District Judge Dabney Friedrich came amid a lawsuit.", "It was filed in May."]),
+    ("Before the Court is the Motion for Preliminary Injunction, Dkt. 28. For the reasons that follow, "
+     "the Court will deny the motion.",
+     ["Before the Court is the Motion for Preliminary Injunction, Dkt. 28.",
+      "For the reasons that follow, the Court will deny the motion."]),
+    ("Mr. Smith met Dr. Jones at No. 7 Downing Street. They talked.",
+     ["Mr. Smith met Dr. Jones at No. 7 Downing Street.", "They talked."]),
+    ('She said, "It is over." Then she left.', ['She said, "It is over."', "Then she left."]),
+    ("The book is by J. R. R. Tolkien. It is long.", ["The book is by J. R. R. Tolkien.", "It is long."]),
+    ("He cited Smith v. Jones in his brief. The judge agreed.",
+     ["He cited Smith v. Jones in his brief.", "The judge agreed."]),
+    ("The team was honoured in Washington D.C. The President met them.",
+     ["The team was honoured in Washington D.C.", "The President met them."]),
+    ("He lives in the U.S. Treasury district.", ["He lives in the U.S. Treasury district."]),
+])
+def test_sentence_edge_cases(text, expected):
+    assert sentences.sentences(text) == expected
+
+
+def test_quoted_paragraph_of_the_example_is_split():
+    text = EXAMPLE.read_text()
+    found = sentences.sentences(text)
+    assert "Before the Court is the plaintiffs’ Motion for Preliminary Injunction, Dkt. 28." in found
+    assert "For the reasons that follow, the Court will deny the motion.”" in found
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_sentence_offsets_always_slice_back(text):
+    spans = sentences.split_sentences(text)
+    previous_end = 0
+    for start, end in spans:
+        assert previous_end <= start < end <= len(text)
+        piece = text[start:end]
+        assert piece == piece.strip() and piece
+        previous_end = end
+
+
+def test_atomic_split_borrows_the_subject_and_keeps_qualifiers():
+    sentence = ("The IRS can share data to aid criminal investigations but is prohibited from sharing "
+                "information related to civil matters, such as facilitating deportations.")
+    claims = atomic.split(sentence)
+    assert claims == [
+        "The IRS can share data to aid criminal investigations",
+        "The IRS is prohibited from sharing information related to civil matters, such as facilitating deportations.",
+    ]
+    two = atomic.split("Prices rose only 5% in May; they may fall about 2% in June.")
+    assert two == ["Prices rose only 5% in May", "they may fall about 2% in June."]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The deal allows DHS to ask the IRS to confirm the home addresses of illegal immigrants.",
+    "Unemployment fell to 3.5% in 2019 and wages rose.",  # no comma before "and": one statement
+    "Biden not only allowed them in, but he also lost them.",
+    "“We will win, but it will be hard,” she said.",  # a quotation stays whole
+])
+def test_atomic_split_leaves_single_statements_whole(sentence):
+    assert atomic.split(sentence) == [sentence]
+
+
+def _words(s):
+    return re.findall(r"\w+", s.lower())
+
+
+def test_claims_only_use_words_of_their_sentence():
+    extraction = splitter.extract(EXAMPLE.read_text())
+    assert len({c["start"] for c in extraction.sentences}) < len(extraction.sentences)  # some sentence split
+    for c in extraction.sentences:
+        assert set(_words(c["text"])) <= set(_words(c["sentence"]))
+        assert extraction.text[c["start"]:c["end"]] == c["sentence"]
+
+
+@pytest.mark.parametrize("sentence, who", [
+    ("The program will be expanded next year, McLaughlin said.", "McLaughlin"),
+    ("Crime fell by 40 percent, according to the Justice Department.", "the Justice Department"),
+    ("“The Court agrees that the injury is not imminent,” Friedrich wrote.", "Friedrich"),
+    ("The process protects taxpayer data, a senior Treasury Department official said at the time.",
+     "a senior Treasury Department official"),
+    ("The judge denied the injunction on Monday.", None),
+    ("It does not,” the order continued.", "the order"),
+])
+def test_claimant_in_one_sentence(sentence, who):
+    assert claimant.find(sentence) == who
+
+
+def test_claimant_across_quotations():
+    article = [
+        "Tricia McLaughlin, the DHS assistant secretary, said the ruling was welcome.",
+        "“The government is finally sharing information,” she said.",
+        "“Biden lost them due to incompetence.”",
+        "The deal was reached in April.",
+        "“At its core, this case presents a narrow legal issue: Does the Memorandum violate the Code?",
+        "It does not,” the order continued.",
+        "The official said it was a good day, a senior Treasury Department official said.",
+        "The agency must assist law enforcement, the official told reporters.",
+    ]
+    assert claimant.attribute(article) == [
+        "Tricia McLaughlin", "Tricia McLaughlin", "Tricia McLaughlin", None,
+        "the order", "the order",
+        "a senior Treasury Department official", "a senior Treasury Department official",
+    ]
+
+
+def test_example_article_claims_and_claimants():
+    extraction = splitter.extract(EXAMPLE.read_text())
+    rows = extraction.claims()
+    by_text = {c["text"]: c for c in extraction.sentences}
+    assert any("denied an injunction" in c["text"] for c in rows)
+    memo = next(c for c in rows if "Memorandum only allows sharing information for criminal investigations" in c["text"])
+    assert memo["claimant"] == "Friedrich"  # a continuation quotation
+    assert by_text["The IRS can share data to aid criminal investigations"]["claimant"] is None
+    assert by_text["The IRS is prohibited from sharing information related to civil matters, "
+                   "such as facilitating deportations."]["start"] == \
+        by_text["The IRS can share data to aid criminal investigations"]["start"]
+    for c in extraction.sentences:
+        assert c["model"] == checkworthiness.default_model().identifier
+        assert c["extractor"] == splitter.NAME and c["threshold"] == splitter.THRESHOLD
+        assert c["claim_type"] in ("quantity", "correlation or causation", "current laws or rules", "prediction",
+                                   "personal experience", "other claim", "not a claim")
+        assert (c["claim_type"] == "not a claim") == (not c["checkable"])
+
+
+def test_model_loads_offline_and_is_deterministic(monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("the model tried to use the network")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    one = checkworthiness.load(checkworthiness.DATA)
+    two = checkworthiness.load(checkworthiness.DATA)
+    texts = ["Unemployment fell to 3.5% in 2019.", "What a wonderful night!", "We will win.", ""]
+    assert one.predict(texts) == two.predict(texts)
+    assert one.identifier == two.identifier and one.identifier.startswith("lr-hashed-ngrams-")
+    first, second, *_ = one.predict(texts)
+    assert first["checkworthiness"] > second["checkworthiness"]
+    assert first["checkable"] and not second["checkable"]
+
+
+def test_model_files_are_small():
+    for path in checkworthiness.DATA.iterdir():
+        assert path.stat().st_size < 1024 * 1024, path
+
+
+def test_missing_model_is_a_clear_error(tmp_path):
+    from claims.registry import RegistryError
+
+    with pytest.raises(RegistryError, match="no trained model"):
+        checkworthiness.load(tmp_path)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=0, max_size=400))
+def test_extract_never_crashes_and_offsets_slice_back(raw):
+    extraction = splitter.extract(raw)
+    for c in extraction.sentences:
+        assert extraction.text[c["start"]:c["end"]] == c["sentence"]
+        assert c["text"]
+        assert set(_words(c["text"])) <= set(_words(c["sentence"]))
+        assert 0 <= c["checkworthiness"] <= 1
