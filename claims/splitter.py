@@ -70,9 +70,14 @@ def is_furniture(line: str) -> bool:
         return True
     if not _TERMINAL.search(line) and len(words) < MIN_WORDS_UNPUNCTUATED:
         return True
-    if not _TERMINAL.search(line) and len(words) <= 16 and _is_headline(words):
-        return True  # the headline of a linked story or a caption
     return False
+
+
+def is_headline(line: str) -> bool:
+    """A Title Case line without sentence punctuation: a subheading, or the headline of a
+    linked story (kept only between two paragraphs of prose, see ``clean``)."""
+    words = _WORD.findall(line)
+    return not _TERMINAL.search(line) and len(words) <= 16 and _is_headline(words)
 
 
 _MINOR = {"a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "with", "by", "from",
@@ -116,17 +121,32 @@ def clean(raw: str, title: str | None = None) -> tuple[str | None, str]:
         line = _TRAILING_WIDGET.sub("", _BULLET.sub("", _normalise(line)))
         if not line:
             continue
-        if not paragraphs and title is None and not _is_shouting(line) and not _FURNITURE_START.match(line):
+        if not any(paragraphs) and title is None and not _is_shouting(line) and not _FURNITURE_START.match(line):
             words = _WORD.findall(line)
             if 3 <= len(words) <= 30 and not _TERMINAL.search(line):
                 title = line
                 continue
         if is_furniture(line):
+            paragraphs.append(None)  # a gap: a headline next to it is not a subheading
+            continue
+        if is_headline(line):
+            paragraphs.append(("headline", line))
             continue
         line = _drop_furniture_sentences(line)
         if line:
             paragraphs.append(line)
-    return title, "\n\n".join(paragraphs)
+    kept = []
+    for i, item in enumerate(paragraphs):
+        if item is None:
+            continue
+        if isinstance(item, tuple):
+            before = paragraphs[i - 1] if i > 0 else None
+            after = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+            if isinstance(before, str) and isinstance(after, str):
+                kept.append(item[1])  # a subheading between two paragraphs of prose
+            continue
+        kept.append(item)
+    return title, "\n\n".join(kept)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
