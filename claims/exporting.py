@@ -100,13 +100,10 @@ def export_rows(db: Database, *, statuses=(), article_id=None, claim_type=None,
     return _export_rows(cursor, sources_as)
 
 
-_CSV_TEXT_COLUMNS = {"claim", "sentence", "claimant", "article_title", "article_url", "claim_type", "status",
-                     "sources"}
-
-
 def _neutralise_sql(expr: str) -> str:
     """``neutralise`` done by SQLite: the same rule, without a Python call per cell."""
-    return (f"CASE WHEN typeof({expr}) = 'text' AND substr(ltrim({expr}, ''''), 1, 1) "
+    return (f"CASE WHEN substr({expr}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13), '''') "
+            f"AND typeof({expr}) = 'text' AND substr(ltrim({expr}, ''''), 1, 1) "
             f"IN ('=', '+', '-', '@', char(9), char(13)) THEN '''' || {expr} ELSE {expr} END")
 
 
@@ -114,11 +111,8 @@ def write_export_csv(db: Database, out: IO[str], *, bom: bool = False, **filters
     """The same bytes as ``write_csv(export_rows(db, **filters), out, bom=bom)``, at the speed
     of a bare ``csv.writer`` over a cursor: formula cells are neutralised inside the query and
     the rows go to the writer as the tuples SQLite returns. Returns the row count."""
-    sql, params = export_query(db, **filters)
-    columns = [c for c in EXPORT_COLUMNS if c not in REVIEWER_COLUMNS]
-    select = ", ".join(_neutralise_sql(f"x.{c}") if c in _CSV_TEXT_COLUMNS else f"x.{c}" for c in columns)
-    select += "".join(f", '' AS {c}" for c in REVIEWER_COLUMNS)
-    cursor = db.conn.execute(f"SELECT {select} FROM ({sql}) AS x", params)
+    sql, params = export_query(db, neutralised=True, **filters)
+    cursor = db.conn.execute(sql, params)
     if bom:
         out.write("\ufeff")
     writer = csv.writer(out)
@@ -131,22 +125,33 @@ def write_export_csv(db: Database, out: IO[str], *, bom: bool = False, **filters
 
 
 def export_query(db: Database, *, statuses=(), article_id=None, claim_type=None,
-                 min_checkworthiness=None, since=None, sources_as: str = "urls") -> tuple[str, list]:
-    """The SQL and parameters behind ``export_rows``; the filters are checked here."""
+                 min_checkworthiness=None, since=None, sources_as: str = "urls",
+                 neutralised: bool = False) -> tuple[str, list]:
+    """The SQL and parameters behind ``export_rows``; the filters are checked here.
+
+    ``neutralised=True`` (CSV only) neutralises formula cells in SQL and adds the empty
+    reviewer columns: every row is then exactly what ``write_csv`` would write.
+    """
     where, params = claim_filters(db, statuses=statuses, article_id=article_id, claim_type=claim_type,
                                   min_checkworthiness=min_checkworthiness, since=since)
+    n = _neutralise_sql if neutralised else (lambda expr: expr)
     if sources_as == "list":
         sources_sql = ("(SELECT json_group_array(json_object('id', s.id, 'url', s.url, 'title', s.title, "
                        "'kind', s.kind, 'stance', s.stance)) FROM (SELECT * FROM sources s2 "
                        "WHERE s2.claim_id = c.id ORDER BY s2.id) s)")
+    elif neutralised:  # the CASE reads the one-row result g, so the sources are read once per claim
+        sources_sql = (f"(SELECT {n('g')} FROM (SELECT group_concat(url, ' ') AS g FROM (SELECT s.url FROM sources s "
+                       "WHERE s.claim_id = c.id ORDER BY s.id)))")
     else:
         sources_sql = ("(SELECT group_concat(url, ' ') FROM (SELECT s.url FROM sources s "
                        "WHERE s.claim_id = c.id ORDER BY s.id))")
+    reviewer = "".join(f", '' AS {c}" for c in REVIEWER_COLUMNS) if neutralised else ""
     sql = f"""
-        SELECT c.id, c.text AS claim, c.sentence, c.claimant, a.title AS article_title,
-               a.url AS article_url, c.claim_type, c.checkable, c.checkworthiness, c.status,
+        SELECT c.id, {n('c.text')} AS claim, {n('c.sentence')} AS sentence, {n('c.claimant')} AS claimant,
+               {n('a.title')} AS article_title, {n('a.url')} AS article_url, {n('c.claim_type')} AS claim_type,
+               c.checkable, c.checkworthiness, {n('c.status')} AS status,
                {sources_sql} AS sources,
-               c.version
+               c.version{reviewer}
         FROM claims c LEFT JOIN articles a ON a.id = c.article_id
     """
     if where:
