@@ -171,3 +171,20 @@ def test_extract_never_crashes_and_offsets_slice_back(raw):
         assert c["text"]
         assert set(_words(c["text"])) <= set(_words(c["sentence"]))
         assert 0 <= c["checkworthiness"] <= 1
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Unemployment fell to 3.5% in 2019.", "quantity"),
+    ("The city has 40,000 residents.", "quantity"),
+    ("Before the Court is the Motion for Preliminary Injunction, Dkt. 28.", "current laws or rules"),
+    ("Under 26 U.S.C. § 6103 the IRS may share data.", "current laws or rules"),
+    ("Crime rose because of the cuts.", "correlation or causation"),
+    ("We will cut taxes next year.", "prediction"),
+    ("I grew up on a farm outside Dayton.", "personal experience"),
+    ("The senator met the governor on Monday.", "other claim"),
+])
+def test_claim_types(text, kind):
+    from claims import claimtypes
+
+    assert claimtypes.claim_type(text, True) == kind
+    assert claimtypes.claim_type(text, False) == "not a claim"
