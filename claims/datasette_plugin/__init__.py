@@ -344,7 +344,8 @@ async def _claim_page(datasette, database, db, claim_id):
             if claim.get("start") is not None and claim.get("end") is not None:
                 context = paragraph_around(article["text"] or "", claim["start"], claim["end"])
                 siblings = await _rows(
-                    db, 'select id, text, status from claims where article_id = ? and start = ? and "end" = ? '
+                    db, "select id, text, status, coalesce((select label from statuses where name = claims.status), "
+                        'status) as label from claims where article_id = ? and start = ? and "end" = ? '
                         "and id != ? order by id", [claim["article_id"], claim["start"], claim["end"], claim_id])
                 for sib in siblings:
                     sib["href"] = datasette.urls.row(database, "claims", sib["id"])
