@@ -93,6 +93,13 @@ def test_fast_csv_export_is_byte_for_byte_the_plain_one(tmp_path):
     registry.add_source(db, 1, "https://example.com/a")
     registry.add_source(db, 1, "https://example.com/b")
     registry.add_claim(db, "\tTabbed claim about 5% growth.")
+    tricky = ["'", "''", "'a", "-", "'-x", "\tTab", "\rCR", "''=x", "@x", "+1", "'" * 3 + "+y", "x=1", "", None]
+    extra = []
+    for i, title in enumerate(tricky):
+        text = f"Report {i}: spending rose {i + 2}% in 2020, the office said."
+        extra.append(({"text": text, "title": title},
+                      [{"text": text, "sentence": text, "start": 0, "end": len(text), "checkworthiness": 0.5}]))
+    registry.add_articles(db, extra)
     for filters in ({}, {"statuses": ["unreviewed"]}, {"min_checkworthiness": 0.5}, {"article_id": 2}):
         for bom in (False, True):
             plain, fast = io.StringIO(), io.StringIO()
