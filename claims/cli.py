@@ -690,8 +690,9 @@ def factchecks_import(file, publisher, db_path):
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per query (default for --file)")
 @click.option("--only", type=click.Choice(["claim", "fact_check"]), help="Only match registry claims or imported fact-checks")
 @click.option("--lexical", is_flag=True, help="Words, numbers and names only: no embedding model")
+@click.option("--full", is_flag=True, help="Rerank with the whole transformer: better on paraphrases, about 1 s a query")
 @db_option
-def similar(text, file, limit, as_json, only, lexical, db_path):
+def similar(text, file, limit, as_json, only, lexical, full, db_path):
     """Has this been checked before? The registry claims and imported fact-checks most
     like TEXT (or each line of --file), best first, with why they match.
 
@@ -710,7 +711,9 @@ def similar(text, file, limit, as_json, only, lexical, db_path):
     db = registry.open_registry(db_path, create=False)
     kinds = (only,) if only else ("fact_check", "claim")
     lines = [text] if file is None else (line.rstrip("\n") for line in file)
-    searcher = matching.Searcher(db, embed="off" if lexical else "auto")
+    if lexical and full:
+        raise click.UsageError("--lexical and --full exclude each other")
+    searcher = matching.Searcher(db, embed="off" if lexical else "full" if full else "auto")
     for line in lines:
         if not line.strip():
             continue

@@ -281,12 +281,12 @@ class StaticEncoder:
         keep = ~np.isin(ids, self.special)
         ids, rows = ids[keep], rows[keep]
         if len(ids):
-            # rows are in order: segment sums by a cumulative sum, one pass, no Python loop
+            # rows are in order: one segment sum per text, no Python loop
             weighted = self.table[ids] * self.weights[ids][:, None]
-            csum = np.vstack([np.zeros((1, self.dim)), np.cumsum(weighted, axis=0, dtype=np.float64)])
-            ends = np.searchsorted(rows, np.arange(len(all_ids)), side="right")
             starts = np.searchsorted(rows, np.arange(len(all_ids)), side="left")
-            out = (csum[ends] - csum[starts]).astype(np.float32)
+            lengths = np.bincount(rows, minlength=len(all_ids))
+            nonempty = lengths > 0
+            out[nonempty] = np.add.reduceat(weighted, starts[nonempty], axis=0)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12)
 
