@@ -78,7 +78,7 @@ def test_extract_killed_at_random_points(tmp_path):
     rnd = random.Random(11)
     expected = {}  # article text sha256 -> number of claims the splitter gives it
     partial_runs = 0
-    for attempt in range(8):
+    for attempt in range(5):
         folder = tmp_path / f"run{attempt}"
         folder.mkdir()
         paths = make_articles(folder, n=40, seed=attempt)
