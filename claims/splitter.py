@@ -126,6 +126,8 @@ def clean(raw: str, title: str | None = None) -> tuple[str | None, str]:
             if 3 <= len(words) <= 30 and not _TERMINAL.search(line):
                 title = line
                 continue
+        if title and not any(paragraphs) and _WORD.findall(line.lower()) == _WORD.findall(title.lower()):
+            continue  # the page repeats the headline it was given
         if is_furniture(line):
             paragraphs.append(None)  # a gap: a headline next to it is not a subheading
             continue

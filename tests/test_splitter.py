@@ -188,3 +188,29 @@ def test_claim_types(text, kind):
 
     assert claimtypes.claim_type(text, True) == kind
     assert claimtypes.claim_type(text, False) == "not a claim"
+
+
+def test_html_page_fills_article_fields(run, tmp_path):
+    import json
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<html><head><title>Judge allows data sharing between agencies | City News</title>'
+        '<link rel="canonical" href="https://news.example.com/data-sharing">'
+        '<meta property="og:site_name" content="City News"><meta name="author" content="Jane Doe">'
+        '<meta property="article:published_time" content="2024-03-05T10:00:00Z"></head><body>'
+        '<nav>Home | News | Sport</nav><article><h1>Judge allows data sharing between agencies</h1>'
+        "<p>A federal judge on Monday denied an injunction against the data-sharing agreement.</p>"
+        "<p>Repairs will cost $4 million and take six months, the transport department said.</p></article>"
+        "<footer>Share on Facebook</footer></body></html>"
+    )
+    out = json.loads(run("extract", str(page), "--dry-run", "--all").output)
+    article = out["article"]
+    assert article["url"] == "https://news.example.com/data-sharing"
+    assert article["author"] == "Jane Doe" and article["published"] == "2024-03-05"
+    assert article["outlet"] == "City News" and article["title"].startswith("Judge allows data sharing")
+    assert not article["text"].startswith("Judge allows")  # the repeated headline is not a claim
+    assert [c["claimant"] for c in out["claims"]] == [None, "the transport department"]
+    given = json.loads(run("extract", str(page), "--dry-run", "--url", "https://other.example/x",
+                           "--title", "Mine").output)["article"]
+    assert given["url"] == "https://other.example/x" and given["title"] == "Mine"
