@@ -89,8 +89,8 @@ def test_extract_killed_at_random_points(tmp_path):
             expected[sha] = len(extraction.claims())
             mine.add(sha)
         bulk_min = "1" if attempt % 2 else "2000"  # odd runs: drop/recreate the FTS trigger every batch
-        kill_at_random(["3", bulk_min, "extract", *paths, "--db", db_path], rnd.uniform(0, 0.3),
-                       after_lines=rnd.randint(1, 30))
+        kill_at_random(["3", bulk_min, "extract", *paths, "--db", db_path], rnd.uniform(0, 0.15),
+                       after_lines=rnd.randint(1, 25))
         db = check_intact(db_path)
         stored = set()
         for article_id, sha in db.execute("SELECT id, sha256 FROM articles"):
