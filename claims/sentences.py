@@ -201,16 +201,33 @@ def _repair_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
     return [(a, b) for a, b in out]
 
 
+CHUNK = 2000  # pySBD slows down more than linearly on long lines: feed it pieces this long
+_SAFE_CUT = re.compile(r"(?<=[a-z]{3}[.!?])\s+(?=[A-Z][a-z])")
+
+
+def _chunks(line: str, offset: int):
+    """Cut a very long line at unambiguous sentence ends (a lower-case word, a stop, a
+    capitalised word) roughly every ``CHUNK`` characters."""
+    start = 0
+    while len(line) - start > 2 * CHUNK:
+        m = _SAFE_CUT.search(line, start + CHUNK)
+        if not m:
+            break
+        yield line[start:m.start()], offset + start
+        start = m.end()
+    yield line[start:], offset + start
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of every sentence in ``text``; a line break always ends one."""
     spans: list[tuple[int, int]] = []
     segment = _segmenter().segment
     for line in _LINE.finditer(text):
-        body = line.group()
-        if not body.strip():
+        if not line.group().strip():
             continue
-        for a, b in _align(body, segment(body), line.start()):
-            spans.extend(_resplit(text, a, b))
+        for body, offset in _chunks(line.group(), line.start()):
+            for a, b in _align(body, segment(body), offset):
+                spans.extend(_resplit(text, a, b))
     return _repair_quotes(text, spans)
 
 

@@ -214,3 +214,10 @@ def test_html_page_fills_article_fields(run, tmp_path):
     given = json.loads(run("extract", str(page), "--dry-run", "--url", "https://other.example/x",
                            "--title", "Mine").output)["article"]
     assert given["url"] == "https://other.example/x" and given["title"] == "Mine"
+
+
+def test_a_very_long_line_is_split_in_pieces_with_the_same_result():
+    sentence = "Mr. Smith said the U.S. budget grew by 4.5% in 2019, the report found."
+    line = " ".join([sentence] * 400)  # 28,000 characters on one line
+    spans = sentences.split_sentences(line)
+    assert [line[a:b] for a, b in spans] == [sentence] * 400
