@@ -20,8 +20,11 @@ _NAME = r"[A-Z][\w’'.-]+(?:\s+(?:de|van|von|da|del|bin|al|[A-Z][\w’'.-]+)){0
 _VERB = (r"(?:said|says|wrote|writes|told|tells|added|adds|continued|continues|stated|states|argued|argues|"
          r"claimed|claims|noted|notes|explained|explains|testified|tweeted|posted|announced|announces|"
          r"insisted|insists|warned|warns|acknowledged|acknowledges|contended|contends|ruled|rules|"
-         r"concluded|concludes|asserted|asserts|reported|reports|responded|replied|declared|observed)")
-_WHO = rf"(?:(?:the|a|an)\s+(?:[\w’'-]+\s+){{0,6}}?[\w’'-]+|{_NAME}|she|he|they|it)"
+         r"concluded|concludes|asserted|asserts|reported|reports|responded|replied|declared|observed|"
+         r"quipped|joked|remarked|recalled|suggested|emphasized|emphasised|predicted|estimated|"
+         r"admitted|conceded|complained|alleged|alleges|maintained|maintains|"
+         r"wondered|asked|asks|cautioned|pointed out|points out|boasted|countered)")
+_WHO = rf"(?:(?:the|a|an|one|another|some|many|several)\s+(?:[\w’'-]+\s+){{0,6}}?[\w’'-]+|{_NAME}|she|he|they|it)"
 _PATTERNS = [
     # “...,” Friedrich wrote.  / “...,” the order continued. / ...,” she said.
     re.compile(rf"[”\"’],?\s+(?P<who>{_WHO})\s+{_VERB}\b"),
@@ -38,7 +41,8 @@ _PATTERNS = [
     re.compile(rf"^(?:[\W]*)(?:In [^,]{{3,80}},\s+)?(?P<who>{_NAME}|(?:the|a|an)\s+(?:[\w’'-]+\s+){{0,4}}?[\w’'-]+)\s+{_VERB}\b"),
 ]
 _PRONOUNS = {"she", "he", "they", "it"}
-_NOT_SPEAKERS = {"it", "this", "that", "there", "which", "who", "what"}
+_NOT_SPEAKERS = {"it", "this", "that", "there", "which", "who", "what", "another", "one", "some", "many",
+                 "several", "others"}
 _OPEN = "“\""
 _CLOSE_ONLY = "”"
 
@@ -51,7 +55,8 @@ def find(sentence: str) -> str | None:
             if who.endswith(".") and "." not in who.split()[-1][:-1]:
                 who = who[:-1]  # the sentence's full stop, not an abbreviation's
             first = who.split()[0].lower()
-            if first in _NOT_SPEAKERS and who.lower() != "it":
+            if first in _NOT_SPEAKERS and (len(who.split()) == 1 or first in {"it", "this", "that", "there",
+                                                                            "which", "who", "what"}):
                 continue
             if who.lower() == "it":
                 continue

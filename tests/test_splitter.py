@@ -92,6 +92,8 @@ def test_claims_only_use_words_of_their_sentence():
      "a senior Treasury Department official"),
     ("The judge denied the injunction on Monday.", None),
     ("It does not,” the order continued.", "the order"),
+    ("“If we were any higher, we’d be North Dakota,” one user quipped.", "one user"),
+    ("A federal judge on Monday denied an injunction request.", None),  # an act, not an attribution
 ])
 def test_claimant_in_one_sentence(sentence, who):
     assert claimant.find(sentence) == who
