@@ -554,11 +554,19 @@ def score(file):
     Example:
         echo "Unemployment fell to 3.5% in 2019." | claims score
     """
+    def flush(batch):  # the model scores a batch at once, many times faster than line by line
+        for text, figures in zip(batch, splitter.score_many(batch)):
+            click.echo(json.dumps({"text": text, **figures}, ensure_ascii=False))
+
+    batch = []
     for line in file:
         text = line.strip()
-        if not text:
-            continue
-        click.echo(json.dumps({"text": text, **splitter.score(text)}, ensure_ascii=False))
+        if text:
+            batch.append(text)
+        if len(batch) >= 256:
+            flush(batch)
+            batch = []
+    flush(batch)
 
 
 @cli.command()
