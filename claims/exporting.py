@@ -139,17 +139,15 @@ def export_query(db: Database, *, statuses=(), article_id=None, claim_type=None,
         sources_sql = ("(SELECT json_group_array(json_object('id', s.id, 'url', s.url, 'title', s.title, "
                        "'kind', s.kind, 'stance', s.stance)) FROM (SELECT * FROM sources s2 "
                        "WHERE s2.claim_id = c.id ORDER BY s2.id) s)")
-    elif neutralised:  # the CASE reads the one-row result g, so the sources are read once per claim
-        sources_sql = (f"(SELECT {n('g')} FROM (SELECT group_concat(url, ' ') AS g FROM (SELECT s.url FROM sources s "
-                       "WHERE s.claim_id = c.id ORDER BY s.id)))")
-    else:
+    else:  # never neutralised: every write path checks a source URL is http(s)
         sources_sql = ("(SELECT group_concat(url, ' ') FROM (SELECT s.url FROM sources s "
                        "WHERE s.claim_id = c.id ORDER BY s.id))")
     reviewer = "".join(f", '' AS {c}" for c in REVIEWER_COLUMNS) if neutralised else ""
+    # status is not neutralised either: it is a statuses.name (a foreign key), never a formula
     sql = f"""
         SELECT c.id, {n('c.text')} AS claim, {n('c.sentence')} AS sentence, {n('c.claimant')} AS claimant,
                {n('a.title')} AS article_title, {n('a.url')} AS article_url, {n('c.claim_type')} AS claim_type,
-               c.checkable, c.checkworthiness, {n('c.status')} AS status,
+               c.checkable, c.checkworthiness, c.status,
                {sources_sql} AS sources,
                c.version{reviewer}
         FROM claims c LEFT JOIN articles a ON a.id = c.article_id
