@@ -546,16 +546,18 @@ def public(m: dict) -> dict:
 
 SUGGEST_MIN_SCORE = 0.7  # on the dev sets: keeps ~95% of right top-3 matches, drops 20-80% of wrong ones
 SUGGEST_LIMIT = 3
-SUGGEST_CANDIDATES = 12
+SUGGEST_CANDIDATES = 8
 METHOD = "fts5-bm25+minilm-static+agreement"
 
 
 def suggest_links(db: Database, claim_ids: Iterable[int], *, min_score: float = SUGGEST_MIN_SCORE,
-                  limit: int = SUGGEST_LIMIT, embed="auto", per_table: int = SUGGEST_CANDIDATES) -> int:
+                  limit: int = SUGGEST_LIMIT, embed="auto", per_table: int = SUGGEST_CANDIDATES,
+                  min_checkworthiness: float = 0.5) -> int:
     """Store the best matches of each claim as ``suggested`` links. Returns how many.
 
-    Meant for the write path, so it is kept cheap: a dozen candidates per table, the
-    static embedding, claims of the same article left out.
+    Meant for the write path, so it is kept cheap: only check-worthy claims (or hand-added
+    ones), a few candidates per table, the static embedding, claims of the same article
+    left out.
     """
     claim_ids = list(claim_ids)
     if not claim_ids:
@@ -569,7 +571,9 @@ def suggest_links(db: Database, claim_ids: Iterable[int], *, min_score: float = 
     for s in range(0, len(claim_ids), 500):
         chunk = claim_ids[s:s + 500]
         for claim_id, text, article_id in db.execute(
-            "SELECT id, text, article_id FROM claims WHERE id IN ({})".format(", ".join("?" * len(chunk))), chunk
+            "SELECT id, text, article_id FROM claims WHERE id IN ({}) "
+            "AND (checkworthiness IS NULL OR checkworthiness >= ?)".format(", ".join("?" * len(chunk))),
+            chunk + [min_checkworthiness]
         ).fetchall():
             for m in searcher.similar(text, limit=limit, exclude_claim=claim_id, exclude_article=article_id):
                 if m["score"] >= min_score:
