@@ -547,12 +547,13 @@ def public(m: dict) -> dict:
 SUGGEST_MIN_SCORE = 0.7  # on the dev sets: keeps ~95% of right top-3 matches, drops 20-80% of wrong ones
 SUGGEST_LIMIT = 3
 SUGGEST_CANDIDATES = 8
+BULK_LINK_CLAIMS = 200  # more new claims than this in one extract: fact-checks only
 METHOD = "fts5-bm25+minilm-static+agreement"
 
 
 def suggest_links(db: Database, claim_ids: Iterable[int], *, min_score: float = SUGGEST_MIN_SCORE,
                   limit: int = SUGGEST_LIMIT, embed="auto", per_table: int = SUGGEST_CANDIDATES,
-                  min_checkworthiness: float = 0.5) -> int:
+                  min_checkworthiness: float = 0.5, kinds=("fact_check", "claim")) -> int:
     """Store the best matches of each claim as ``suggested`` links. Returns how many.
 
     Meant for the write path, so it is kept cheap: only check-worthy claims (or hand-added
@@ -575,7 +576,8 @@ def suggest_links(db: Database, claim_ids: Iterable[int], *, min_score: float = 
             "AND (checkworthiness IS NULL OR checkworthiness >= ?)".format(", ".join("?" * len(chunk))),
             chunk + [min_checkworthiness]
         ).fetchall():
-            for m in searcher.similar(text, limit=limit, exclude_claim=claim_id, exclude_article=article_id):
+            for m in searcher.similar(text, limit=limit, exclude_claim=claim_id, exclude_article=article_id,
+                                      kinds=kinds):
                 if m["score"] >= min_score:
                     rows.append([claim_id, m["kind"], m["id"], m["score"], method,
                                  json.dumps(m["why"], ensure_ascii=False), at])
@@ -600,6 +602,13 @@ def suggest_links_for_articles(db: Database, article_ids: Iterable[int], **kwarg
         chunk = article_ids[s:s + 500]
         ids += [r[0] for r in db.execute(
             "SELECT id FROM claims WHERE article_id IN ({}) ORDER BY id".format(", ".join("?" * len(chunk))), chunk)]
+    if len(ids) > BULK_LINK_CLAIMS:
+        # A bulk ingest links its claims to imported fact-checks only (claims of other
+        # articles stay a `claims similar` away): it keeps ingest cheap, and many new
+        # near-duplicate claims would bury the useful suggestions.
+        if not db.execute("SELECT 1 FROM fact_checks LIMIT 1").fetchone():
+            return 0
+        kwargs.setdefault("kinds", ("fact_check",))
     return suggest_links(db, ids, **kwargs)
 
 
