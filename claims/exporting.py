@@ -102,8 +102,9 @@ def export_rows(db: Database, *, statuses=(), article_id=None, claim_type=None,
 
 def _neutralise_sql(expr: str) -> str:
     """``neutralise`` done by SQLite: the same rule, without a Python call per cell."""
-    return (f"CASE WHEN substr({expr}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13), '''') "
-            f"AND typeof({expr}) = 'text' AND substr(ltrim({expr}, ''''), 1, 1) "
+    # "x < 'A'" (no function call) passes every value whose first character is a formula
+    # character or an apostrophe, and stops almost every other one at once.
+    return (f"CASE WHEN {expr} < 'A' AND typeof({expr}) = 'text' AND substr(ltrim({expr}, ''''), 1, 1) "
             f"IN ('=', '+', '-', '@', char(9), char(13)) THEN '''' || {expr} ELSE {expr} END")
 
 

@@ -134,6 +134,7 @@ def run_measured(args, **kwargs) -> tuple[float, float, subprocess.CompletedProc
     wall = time.perf_counter() - t
     err = p.stderr.read().decode(errors="replace") if p.stderr else ""
     p.returncode = os.waitstatus_to_exitcode(status)
+    p.cpu_seconds = usage.ru_utime + usage.ru_stime  # less disturbed than wall time on a busy machine
     if p.returncode != 0:
         raise SystemExit(f"Error: {' '.join(map(str, args))} failed ({p.returncode}): {err.strip()[-2000:]}")
     return wall, usage.ru_maxrss / 1024, p
