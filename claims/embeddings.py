@@ -256,6 +256,14 @@ class StaticEncoder:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.exists():  # another process may have saved rows this one lacks
+                try:
+                    saved = np.load(self.path)
+                    theirs = saved["done"] & ~self.done
+                    self.table[theirs] = saved["table"][theirs].astype(np.float32)
+                    self.done |= saved["done"]
+                except Exception:
+                    pass
             tmp = self.path.with_suffix(f".{os.getpid()}.tmp.npz")
             np.savez(tmp, table=self.table.astype(np.float16), done=self.done)
             os.replace(tmp, self.path)

@@ -268,9 +268,10 @@ def candidates(db: Database, f: Features, per_table: int, *, kinds=("fact_check"
     query = _fts_query(pick("fact_checks_fts", terms))
     if "fact_check" in kinds and query:
         for row in db.execute(
-            "SELECT f.id, f.ref, f.text, f.title, f.rating, f.publisher, f.url, -bm25(fact_checks_fts, 1.0, 1.0) "
-            "FROM fact_checks_fts JOIN fact_checks f ON f.id = fact_checks_fts.rowid "
-            "WHERE fact_checks_fts MATCH ? ORDER BY bm25(fact_checks_fts, 1.0, 1.0) LIMIT ?",
+            "SELECT f.id, f.ref, f.text, f.title, f.rating, f.publisher, f.url, -hits.r FROM "
+            "(SELECT rowid, bm25(fact_checks_fts, 1.0, 1.0) AS r FROM fact_checks_fts "
+            " WHERE fact_checks_fts MATCH ? ORDER BY r LIMIT ?) AS hits "
+            "JOIN fact_checks f ON f.id = hits.rowid ORDER BY hits.r",
             [query, per_table],
         ):
             out.append({"kind": "fact_check", "id": row[0], "ref": row[1], "text": row[2],
@@ -455,6 +456,7 @@ class TermPicker:
         self._setup(table)
         if self.sizes[table] <= 2000:
             return words
+        budget = max(2000, min(self.budget, self.sizes[table] // 10))
         stems = self.stems(words)
         counts = {}
         for w in words:
@@ -469,7 +471,7 @@ class TermPicker:
                 counts[w] = self.df[key]
         chosen, total = [], 0
         for w in sorted(counts, key=counts.get):
-            if len(chosen) >= self.keep and total + counts[w] > self.budget:
+            if len(chosen) >= self.keep and total + counts[w] > budget:
                 break
             chosen.append(w)
             total += counts[w]
