@@ -714,6 +714,8 @@ def similar(text, file, limit, as_json, only, lexical, full, db_path):
     """
     if (text is None) == (file is None):
         raise click.UsageError("give either TEXT or --file")
+    if text is not None and not text.strip():
+        raise click.ClickException("the query text is empty")
     if limit < 1:
         raise click.UsageError("--limit must be at least 1")
     db = registry.open_registry(db_path, create=False)

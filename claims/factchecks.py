@@ -158,7 +158,8 @@ def read_records(path, *, publisher: Optional[str] = None) -> list[dict]:
             extra = {k: v for k, v in obj.items() if k not in KNOWN}
         ref, text = _str(rec.get("id")), _str(rec.get("text"))
         if not ref:
-            raise RegistryError(f"{where}: no id (a ClaimReview needs @id, identifier or url)")
+            hint = "a ClaimReview needs @id, identifier or url" if is_claim_review(obj) else "each line needs 'id'"
+            raise RegistryError(f"{where}: no id ({hint})")
         if not text:
             raise RegistryError(f"{where}: no claim text ('text', or 'claimReviewed' in a ClaimReview)")
         row = {

@@ -165,6 +165,8 @@ def test_similar_file_gives_one_json_line_per_query_in_order(imported, run, tmp_
     assert lines[1]["matches"][0]["ref"] == "fc-5"
     assert len(lines[0]["matches"]) <= 2 and lines[2]["matches"] == []
     assert run("similar").exit_code == 2
+    empty = run("similar", "  ")
+    assert empty.exit_code == 1 and empty.output.startswith("Error: the query text is empty")
 
 
 def test_add_suggests_links_and_decisions_go_to_history(imported, run):
