@@ -25,6 +25,9 @@ import weakref
 from urllib.parse import urlencode
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
+from datasette.facets import ColumnFacet
+from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
@@ -37,6 +40,13 @@ CONTEXT_CHARS = 600
 #: Articles drawn in the per-article chart on the database page (most recent first).
 CHART_ARTICLES = 25
 STATUS_ACTIONS = ("created", "status", "status-forced")
+#: The claims columns whose counts the claim_counts table keeps (migration m004).
+COUNTED = frozenset({"status", "claim_type", "article_id", "claimant"})
+#: Filtered pages matching at most this many rows get all their facets from one query.
+COMBINED_MAX_ROWS = 100_000
+#: Most of a registry file Datasette's connections map into memory (SQLite caps it lower
+#: where compiled so).
+MMAP_BYTES = 2 ** 31
 
 
 def _shadowed() -> bool:
@@ -441,7 +451,136 @@ def _compact_cell(row, value, column, datasette, database):
     return inner
 
 
+# --- facets from claim_counts --------------------------------------------------------
+
+
+class SummaryColumnFacet(ColumnFacet):
+    """Datasette's column facet with two shortcuts on a claims registry, same output:
+
+    - on the unfiltered claims table, the columns claim_counts keeps (status, claim type,
+      article, claimant) are read from that table, which triggers keep in step with
+      claims: a few rows instead of a GROUP BY over every claim (65-300 ms each at a
+      million);
+    - on a filtered page or a search matching at most COMBINED_MAX_ROWS rows, all its
+      column facets come from one query that reads the matching rows once (a search of
+      11,000 matches: about 65 ms instead of 4 x 30-45 ms).
+
+    Anything else (another database, more matching rows, an unknown count) is Datasette's
+    own query per column."""
+
+    _skip = frozenset()
+
+    @staticmethod
+    def _column(config):
+        return config["config"].get("column") or config["config"]["simple"]
+
+    def get_configs(self):
+        return [c for c in super().get_configs() if self._column(c) not in self._skip]
+
+    def _result(self, column, source, rows, facet_size, expanded, qs_pairs):
+        values = []
+        for row in rows[:facet_size]:
+            selected = (column, str(row["value"])) in qs_pairs
+            toggle = (path_with_removed_args(self.request, {column: str(row["value"])}) if selected
+                      else path_with_added_args(self.request, {column: row["value"]}))
+            values.append({
+                "value": row["value"], "label": expanded.get((column, row["value"]), row["value"]),
+                "count": row["count"], "selected": selected,
+                "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle)),
+            })
+        return {
+            "name": column, "type": self.type, "hideable": source != "metadata",
+            "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet": column})),
+            "results": values, "truncated": len(rows) > facet_size,
+        }
+
+    async def _rows_by_column(self, columns, facet_size):
+        """``{column: rows}`` for the columns this class answers itself, or None."""
+        db = await _registry(self.ds, self.database)
+        if db is None or not columns:
+            return None
+        unfiltered = not self.params and self.sql.rstrip().endswith("from claims")
+        if self.table == "claims" and unfiltered and await db.table_exists("claim_counts"):
+            mine = [c for c in columns if c in COUNTED]
+            if not mine:
+                return None
+            sql = " union all ".join(
+                "select * from (select facet, value, n as count from claim_counts where facet = ? "
+                f"order by n desc, value limit {facet_size + 1})" for _ in mine)
+            out = {c: [] for c in mine}
+            for r in (await db.execute(sql, mine)).rows:
+                out[r["facet"]].append(r)
+            return out
+        if unfiltered or len(columns) < 2 or self.row_count is None or self.row_count > COMBINED_MAX_ROWS:
+            return None
+        parts = []
+        for c in columns:
+            n, label = escape_sqlite(c), "'" + c.replace("'", "''") + "'"
+            parts.append(f"select * from (select {label} as facet, {n} as value, count(*) as count from m "
+                         f"where {n} is not null group by {n} order by count desc, value limit {facet_size + 1})")
+        names = ", ".join(escape_sqlite(c) for c in columns)
+        # m is used once per column: SQLite (3.35 and later) reads the matching rows once
+        sql = f"with m as (select {names} from ({self.sql})) " + " union all ".join(parts)
+        rows = (await self.ds.execute(self.database, sql, self.params, truncate=False,
+                                      custom_time_limit=self.ds.setting("facet_time_limit_ms"))).rows
+        out = {c: [] for c in columns}
+        for r in rows:
+            out[r["facet"]].append(r)
+        return out
+
+    async def facet_results(self):
+        configs = self.get_configs()
+        facet_size = self.get_facet_size()
+        try:
+            columns = list(dict.fromkeys(self._column(c) for c in configs))  # metadata and ?_facet=
+            by_column = await self._rows_by_column(columns, facet_size)
+        except (QueryInterrupted, sqlite3.OperationalError):
+            by_column = None  # Datasette's own queries, each with its time limit
+        if not by_column:
+            return await super().facet_results()
+        self._skip = frozenset(by_column)
+        try:
+            results, timed_out = await super().facet_results()
+        finally:
+            del self._skip
+        qs_pairs = self.get_querystring_pairs()
+        for c in configs:
+            column = self._column(c)
+            if column in by_column:
+                rows = by_column[column]
+                expanded = await self.ds.expand_foreign_keys(
+                    self.database, self.table, column, [r["value"] for r in rows[:facet_size]])
+                results.append(self._result(column, c["source"], rows, facet_size, expanded, qs_pairs))
+        order = [self._column(c) for c in configs]
+        results.sort(key=lambda r: order.index(r["name"]) if r["name"] in order else len(order))
+        return results, timed_out
+
+
 # --- hooks -----------------------------------------------------------------------
+
+
+@hookimpl(hookwrapper=True)
+def register_facet_classes():
+    """Swap Datasette's column facet for SummaryColumnFacet (same type, same output)."""
+    outcome = yield
+    if _shadowed():
+        return
+    outcome.force_result([[SummaryColumnFacet if k is ColumnFacet else k for k in classes]
+                          for classes in outcome.get_result()])
+
+
+@hookimpl
+def prepare_connection(conn, database, datasette):
+    """Read a registry through a memory map: the claims page and a search look up
+    thousands of rows by id, and mapped pages skip a read() and a copy each (a search's
+    facets at a million claims: about a third faster). The memory is the OS page cache's."""
+    if _shadowed():
+        return
+    try:
+        if conn.execute("select 1 from sqlite_master where type = 'table' and name = 'claims'").fetchone():
+            conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+    except sqlite3.Error:
+        pass
 
 
 @hookimpl
