@@ -4,9 +4,12 @@ as Datasette's own facets (through Datasette's in-process client on a real regis
 
 import asyncio
 import sqlite3
+import sys
+from pathlib import Path
 
 import pytest
 from datasette.app import Datasette
+from datasette.plugins import pm
 
 from claims import publishing, registry
 from claims.cli import datasette_metadata
@@ -59,8 +62,6 @@ def truth(path, column, where="", params=()) -> dict:
 
 
 def test_the_facet_class_is_swapped_in():
-    from datasette.plugins import pm
-
     classes = [k for group in pm.hook.register_facet_classes() for k in group]
     assert SummaryColumnFacet in classes
     assert [k.type for k in classes].count("column") == 1
@@ -127,3 +128,36 @@ def test_same_facet_from_metadata_and_query_string(path):
     results = facets(ds, "&_facet=status")
     assert counted(results, "status") == counted(results, "status_2") == truth(path, "status")
     assert results["status_2"]["hideable"] and not results["status"]["hideable"]
+
+
+def test_published_copy_serves_the_same_facets(tmp_path, run, path):
+    """`claims publish`'s copy of the plugin swaps the facet class in alone (where the
+    claims package is not installed), and stays quiet when the package's plugin is there."""
+    site = tmp_path / "site"
+    assert run("publish", str(site)).exit_code == 0
+    published = str(site / "registry.db")
+    with sqlite3.connect(published) as conn:  # marks the snapshot's counts: read from there
+        conn.execute("update claim_counts set n = n + 1000 where facet = 'claim_type'")
+    conn.close()
+    want = {k: v + 1000 for k, v in truth(published, "claim_type").items()}
+    both = Datasette(config_dir=Path(site))
+    assert counted(facets(both), "claim_type") == want
+    assert [k.type for g in pm.hook.register_facet_classes() for k in g].count("column") == 1
+    installed = pm.get_plugin("claims")
+    pm.unregister(installed)
+    try:
+        alone = Datasette(config_dir=Path(site))
+        classes = [k for g in pm.hook.register_facet_classes() for k in g]
+        assert [k.__name__ for k in classes if k.type == "column"] == ["SummaryColumnFacet"]
+        assert SummaryColumnFacet not in classes  # the copy's own class
+        results = facets(alone)
+        assert counted(results, "claim_type") == want
+        assert counted(results, "status") == truth(published, "status")
+        assert counted(facets(alone, "&_search=court"), "claim_type") == truth(
+            published, "claim_type", "rowid in (select rowid from claims_fts where claims_fts match ?)", ["court"])
+    finally:
+        copy = pm.get_plugin("claims_registry.py")
+        if copy is not None:
+            pm.unregister(copy)
+        pm.register(installed, name="claims")
+        sys.modules.pop("claims_registry.py", None)
