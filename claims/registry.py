@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
-from .migrations import migrations, refresh_claim_counts
+from .migrations import SUMMARY_INSERT_TRIGGERS, migrations
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -305,17 +305,18 @@ def _write_batch(db: Database, batch, n_claims: int, actor) -> list[tuple[int, b
     at = now()
     out = []
     with write(db):
-        trigger = counts_trigger = None
+        trigger, summaries = None, {}
         if n_claims >= BULK_MIN_CLAIMS:
             row = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'claims_ai'").fetchone()
             if row:
                 trigger = row[0]
                 db.execute("DROP TRIGGER claims_ai")
-            # claim_counts too: one GROUP BY over the new rows instead of 4 upserts per row
-            row = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'claim_counts_ai'").fetchone()
-            if row:
-                counts_trigger = row[0]
-                db.execute("DROP TRIGGER claim_counts_ai")
+            # the facet count tables too: a GROUP BY over the new rows instead of upserts per row
+            for name in SUMMARY_INSERT_TRIGGERS:
+                row = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [name]).fetchone()
+                if row:
+                    summaries[name] = row[0]
+                    db.execute(f"DROP TRIGGER {name}")
         before = db.execute("SELECT coalesce(max(rowid), 0) FROM claims").fetchone()[0]
         for article, digest, rows in batch:
             existing = db.execute("SELECT id FROM articles WHERE sha256 = ?", [digest]).fetchone()
@@ -337,9 +338,9 @@ def _write_batch(db: Database, batch, n_claims: int, actor) -> list[tuple[int, b
             "SELECT id, ?, ?, 'created', status FROM claims WHERE id > ?",
             [at, actor, before],
         )
-        if counts_trigger:
-            refresh_claim_counts(db, since_id=before)
-            db.execute(counts_trigger)
+        for name, sql in summaries.items():
+            SUMMARY_INSERT_TRIGGERS[name](db, since_id=before)
+            db.execute(sql)
         if trigger:
             cols = ", ".join(f'"{r[1]}"' for r in db.execute("PRAGMA table_info(claims_fts)"))
             db.execute(

@@ -6,11 +6,14 @@ import sqlite3
 import pytest
 
 from claims import registry
-from claims.migrations import COUNTED_COLUMNS, refresh_claim_counts
+from claims.migrations import COUNTED_COLUMNS, PER_STATUS_COLUMNS, refresh_claim_counts, refresh_claim_status_counts
 
 
 def stored(db) -> dict:
-    return {(f, v): n for f, v, n in db.execute("select facet, value, n from claim_counts")}
+    """claim_counts and claim_status_counts (m005) as one dict."""
+    out = {(f, v): n for f, v, n in db.execute("select facet, value, n from claim_counts")}
+    out.update({(s, f, v): n for s, f, v, n in db.execute("select status, facet, value, n from claim_status_counts")})
+    return out
 
 
 def recounted(db) -> dict:
@@ -18,6 +21,9 @@ def recounted(db) -> dict:
     for col in COUNTED_COLUMNS:
         for v, n in db.execute(f"select {col}, count(*) from claims where {col} is not null group by {col}"):
             out[(col, v)] = n
+    for col in PER_STATUS_COLUMNS:
+        for s, v, n in db.execute(f"select status, {col}, count(*) from claims where {col} is not null group by 1, 2"):
+            out[(s, col, v)] = n
     return out
 
 
@@ -42,6 +48,8 @@ def test_counts_follow_every_write(db):
     registry.set_status(db, claim_id, "unproven", actor="alice")
     assert stored(db) == recounted(db)
     assert stored(db)[("status", "unproven")] == 1
+    assert stored(db)[("unproven", "claimant", "A. Senator")] == 1
+    assert ("in-review", "claimant", "A. Senator") not in stored(db)
     db.execute("update claims set claimant = 'Someone else', claim_type = null where id = ?", [claim_id])
     counts = stored(db)
     assert counts == recounted(db)
@@ -67,13 +75,16 @@ def test_bulk_path_keeps_counts(tmp_path):
     registry.add_claim(db, "Crime fell by 12% last year", claimant="Person 0")
     assert stored(db) == recounted(db)
     assert {r[0] for r in db.execute("select name from sqlite_master where type = 'trigger'")} >= {
-        "claim_counts_ai", "claim_counts_au", "claim_counts_ad"}
+        "claim_counts_ai", "claim_counts_au", "claim_counts_ad",
+        "claim_status_counts_ai", "claim_status_counts_au", "claim_status_counts_ad"}
 
 
 def test_refresh_rebuilds_from_claims(db):
     want = recounted(db)
     db.execute("update claim_counts set n = n + 5")
+    db.execute("update claim_status_counts set n = n + 5")
     refresh_claim_counts(db)
+    refresh_claim_status_counts(db)
     assert stored(db) == want
 
 
@@ -82,12 +93,14 @@ def test_migration_counts_existing_claims(tmp_path):
     path = str(tmp_path / "old.db")
     db = registry.open_registry(path)
     registry.add_claim(db, "Taxes rose 4% in 2020", claimant="The mayor")
-    db.execute("drop table claim_counts")
-    for name in ("claim_counts_ai", "claim_counts_au", "claim_counts_ad"):
-        db.execute(f"drop trigger {name}")
-    db.execute("delete from _sqlite_migrations where name = 'm004_claim_counts'")
+    for table in ("claim_counts", "claim_status_counts"):
+        db.execute(f"drop table {table}")
+        for name in ("ai", "au", "ad"):
+            db.execute(f"drop trigger {table}_{name}")
+    db.execute("delete from _sqlite_migrations where name in ('m004_claim_counts', 'm005_claim_status_counts')")
     db.conn.commit()
     db.conn.close()
     db = registry.open_registry(path)
     assert stored(db) == recounted(db)
     assert stored(db)[("claimant", "The mayor")] == 1
+    assert stored(db)[("unreviewed", "claimant", "The mayor")] == 1
