@@ -101,11 +101,34 @@ def test_unfiltered_facets_come_from_claim_counts(path):
     ds = datasette(path)
     want = truth(path, "status")
     assert counted(facets(ds), "status")["unreviewed"] == want["unreviewed"] + 1000
-    assert counted(facets(ds, "&status=unreviewed"), "status") == {"unreviewed": want["unreviewed"]}
+    assert counted(facets(ds, "&status=unreviewed"), "status") == {"unreviewed": want["unreviewed"] + 1000}
+    assert counted(facets(ds, "&checkable=1"), "status") == truth(path, "status", "checkable = 1")
+
+
+def test_status_filter_facets_come_from_claim_status_counts(path):
+    """With ?status=X as the only filter, the other facets are read from
+    claim_status_counts: a count changed there shows; add another filter and it does not."""
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("update claim_status_counts set n = n + 1000 where status = 'unreviewed' and facet = 'claim_type'")
+    conn.close()
+    ds = datasette(path)
+    where, params = "status = ?", ["unreviewed"]
+    results = facets(ds, "&status=unreviewed")
+    assert counted(results, "claim_type") == {k: v + 1000 for k, v in truth(path, "claim_type", where, params).items()}
+    assert counted(results, "claimant") == truth(path, "claimant", where, params)
+    assert counted(results, "status") == truth(path, "status", where, params)
+    first = results["article_id"]["results"][0]
+    assert first["label"] != first["value"] and "status=unreviewed" in first["toggle_url"]
+    article = first["value"]
+    both = facets(ds, f"&status=unreviewed&article_id={article}")
+    assert counted(both, "claim_type") == truth(path, "claim_type", "status = ? and article_id = ?", ["unreviewed", article])
 
 
 @pytest.mark.parametrize("query, where, params", [
     ("&status=unreviewed", "status = ?", ["unreviewed"]),
+    ("&status=in-review", "status = ?", ["in-review"]),
+    ("&status__not=unreviewed", "status != ?", ["unreviewed"]),
     ("&_search=court", "rowid in (select rowid from claims_fts where claims_fts match ?)", ["court"]),
     ("&_search=court&status=unreviewed",
      "status = ? and rowid in (select rowid from claims_fts where claims_fts match ?)", ["unreviewed", "court"]),
