@@ -187,45 +187,10 @@ def add_article(db: Database, article: dict, claims: Iterable[dict], *, actor=No
     ``article`` holds ``text`` and optionally url/title/outlet/author/published;
     each claim holds text, sentence, start, end and the splitter's figures.
     Returns ``(article_id, added)``: ``added`` is False when the same text was
-    already stored, in which case nothing is written.
+    already stored, in which case nothing is written. One article is a batch of one
+    for ``add_articles``, the single write path for extracted claims.
     """
-    text = article["text"]
-    if not text.strip():
-        raise RegistryError("the article has no text")
-    if article.get("url"):
-        article = {**article, "url": validate_url(article["url"])}
-    digest = sha256(text)
-    provenance = provenance or {}
-    at = now()
-    with write(db):
-        existing = db.execute("SELECT id FROM articles WHERE sha256 = ?", [digest]).fetchone()
-        if existing:
-            return existing[0], False
-        cursor = db.execute(
-            "INSERT INTO articles (sha256, url, title, outlet, author, published, text, added_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [digest, article.get("url"), article.get("title"), article.get("outlet"),
-             article.get("author"), article.get("published"), text, at],
-        )
-        article_id = cursor.lastrowid
-        rows = []
-        for c in claims:
-            if text[c["start"]:c["end"]] != c["sentence"]:
-                raise ValueError(f"claim span {c['start']}:{c['end']} does not slice to its sentence")
-            rows.append([
-                claim_key(c["text"], digest, c["start"], c["end"]), article_id, c["text"],
-                c["sentence"], c["start"], c["end"], c.get("claimant"), c.get("claim_type"),
-                int(bool(c.get("checkable"))), c.get("checkworthiness"), "unreviewed",
-                provenance.get("extractor"), provenance.get("extractor_version"),
-                provenance.get("model"), provenance.get("threshold"), at, at,
-            ])
-        db.conn.executemany(_INSERT_CLAIM, rows)
-        db.execute(
-            "INSERT INTO claim_events (claim_id, at, actor, action, new_value) "
-            "SELECT id, ?, ?, 'created', status FROM claims WHERE article_id = ?",
-            [at, actor, article_id],
-        )
-    return article_id, True
+    return add_articles(db, [(article, claims)], actor=actor, provenance=provenance)[0]
 
 
 BULK_BATCH_ARTICLES = 1_000
