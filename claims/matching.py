@@ -237,7 +237,13 @@ class Weights:
     year_mismatch: float = 0.06
     name_match: float = 0.02
     name_mismatch: float = 0.02
+    # A fact-check with a stored vector (claims/dense.py) is weighed by these instead:
+    # the whole transformer's cosine, the static title cosine, the lexical terms.
+    dense: float = 3.0
+    dense_title: float = 0.3
+    dense_lexical: float = 0.7
     candidates: int = 40  # per table
+    dense_candidates: int = 40  # nearest fact-checks by stored vector, added to BM25's
 
 
 WEIGHTS = Weights()
@@ -322,6 +328,7 @@ def components(query: str, cands: list[dict], *, embed=None, qf: Optional[Featur
             cos_title[titled] = np.clip(vecs[n + 1:] @ vecs[0], 0.0, 1.0)
     top_bm25 = max(c["bm25"] for c in cands) or 1.0
     out = []
+
     for i, (c, cf) in enumerate(zip(cands, cfs)):
         cwords = set(cf.words)
         shared = [w for w in qf.words if w in cwords]
@@ -329,6 +336,7 @@ def components(query: str, cands: list[dict], *, embed=None, qf: Optional[Featur
         out.append({
             "cos": float(cos[i]) if cos is not None else None,
             "cos_title": float(cos_title[i]) if cos is not None else 0.0,
+            "dense": c.get("dense") if cos is not None else None,  # stored fact-check vectors only
             "lex_idf": sum(_idf(w, n, df) for w in shared) / qweight,
             "lex_bm25": c["bm25"] / top_bm25,
             "shared": shared,
@@ -342,7 +350,10 @@ def combine(comp: dict, weights: Weights = WEIGHTS) -> float:
     lexical = 0.5 * comp["lex_idf"] + 0.5 * comp["lex_bm25"]
     if comp["cos"] is None:
         score = lexical
-    else:  # a weighted mean, so that the score stays between 0 and about 1
+    elif comp.get("dense") is not None:  # a weighted mean, so that the score stays between 0 and about 1
+        score = (weights.dense * comp["dense"] + weights.dense_title * comp["cos_title"]
+                 + weights.dense_lexical * lexical) / (weights.dense + weights.dense_title + weights.dense_lexical)
+    else:
         score = (weights.cosine * comp["cos"] + weights.cosine_title * comp["cos_title"]
                  + weights.lexical * lexical) / (weights.cosine + weights.cosine_title + weights.lexical)
     score += weights.number_match * min(len(agree["numbers"]), 2)
@@ -364,7 +375,7 @@ def rank(query: str, cands: list[dict], *, weights: Weights = WEIGHTS, embed=Non
         agree = comp["agree"]
         why = {"words": comp["shared"][:12]}
         if comp["cos"] is not None:
-            why["meaning"] = round(comp["cos"], 3)
+            why["meaning"] = round(comp["dense"] if comp["dense"] is not None else comp["cos"], 3)
         for k in ("numbers", "years", "names"):
             if agree[k]:
                 why[k] = agree[k]
@@ -481,12 +492,53 @@ class TermPicker:
 class Searcher:
     """Answers many queries against one registry, loading the model once."""
 
-    def __init__(self, db: Database, *, embed="auto", weights: Weights = WEIGHTS):
+    def __init__(self, db: Database, *, embed="auto", weights: Weights = WEIGHTS, dense: bool = True):
         self.db = db
         self.weights = weights
         self.embed = embedder(embed) if isinstance(embed, str) else embed
         self.has_fact_checks = _has_table(db, "fact_checks_fts")
         self.pick = TermPicker(db)
+        # Dense retrieval over stored fact-check vectors: only with the model, and only
+        # when some fact-check has a vector (`claims factchecks embed`).
+        self.use_dense = bool(dense and self.embed is not None and self.has_fact_checks)
+        self._dense = None
+
+    def dense_index(self):
+        """The stored fact-check vectors (loaded on first use), or None."""
+        if not self.use_dense:
+            return None
+        if self._dense is None:
+            from . import dense, embeddings
+
+            index = dense.DenseIndex(self.db)
+            if not len(index) or embeddings.encoder() is None:
+                self.use_dense = False
+                return None
+            self._dense = index
+        return self._dense
+
+    def _add_dense(self, text: str, cands: list[dict]) -> list[dict]:
+        """Add the fact-checks nearest to ``text`` by stored vector to ``cands``, and put
+        the transformer's cosine on every fact-check candidate that has a vector."""
+        index = self.dense_index()
+        if index is None:
+            return cands
+        from . import embeddings
+
+        sims = index.cosines(embeddings.encoder().encode([clean(text) or text])[0])
+        have = {c["id"] for c in cands if c["kind"] == "fact_check"}
+        new = [i for i in index.nearest(sims, self.weights.dense_candidates) if i not in have]
+        if new:
+            for row in self.db.execute(
+                "SELECT id, ref, text, title, rating, publisher, url FROM fact_checks WHERE id IN ({})".format(
+                    ", ".join("?" * len(new))), new):
+                cands.append({"kind": "fact_check", "id": row[0], "ref": row[1], "text": row[2],
+                              "title": row[3], "rating": row[4], "publisher": row[5], "url": row[6],
+                              "bm25": 0.0})
+        for c in cands:
+            if c["kind"] == "fact_check" and c["id"] in index.row:
+                c["dense"] = float(max(0.0, sims[index.row[c["id"]]]))
+        return cands
 
     def similar(self, text: str, *, limit: int = 5, kinds=("fact_check", "claim"),
                 exclude_claim: Optional[int] = None, exclude_article: Optional[int] = None) -> list[dict]:
@@ -499,6 +551,8 @@ class Searcher:
         f = features(text)
         cands = candidates(self.db, f, self.weights.candidates, kinds=kinds,
                            exclude_claim=exclude_claim, exclude_article=exclude_article, pick=self.pick)
+        if "fact_check" in kinds and self.use_dense:
+            cands = self._add_dense(text, cands)
         ranked = rank(text, cands, weights=self.weights, embed=self.embed, qf=f)[:limit]
         return [public(m) for m in ranked]
 
@@ -568,7 +622,9 @@ def suggest_links(db: Database, claim_ids: Iterable[int], *, min_score: float = 
     fn = embedder(embed) if isinstance(embed, str) else embed
     method = METHOD if fn is not None else "fts5-bm25+agreement"
     weights = Weights(**{**WEIGHTS.__dict__, "candidates": per_table})
-    searcher = Searcher(db, embed=fn, weights=weights)
+    # no dense retrieval here: one transformer pass per new claim would multiply the
+    # cost of a bulk extract; `claims similar` has it
+    searcher = Searcher(db, embed=fn, weights=weights, dense=False)
     rows = []
     at = now()
     for s in range(0, len(claim_ids), 500):

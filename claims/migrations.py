@@ -303,3 +303,23 @@ def m005_claim_status_counts(db: Database):
     for sql in claim_status_counts_triggers():
         db.execute(sql)
     refresh_claim_status_counts(db)
+
+
+@migrations(name="m006_fact_check_vectors")
+def m006_fact_check_vectors(db: Database):
+    # Sentence vectors of fact-checks for dense retrieval (claims/dense.py): float16,
+    # 384 per row. A changed text or a deleted fact-check drops its vector; the next
+    # `claims factchecks embed` computes it again.
+    db.execute(
+        "CREATE TABLE fact_check_vectors (fact_check_id INTEGER PRIMARY KEY REFERENCES fact_checks(id), "
+        "model TEXT NOT NULL, vector BLOB NOT NULL)"
+    )
+    db.execute(
+        "CREATE TRIGGER fact_check_vectors_au AFTER UPDATE OF text, title ON fact_checks "
+        "WHEN old.text IS NOT new.text OR old.title IS NOT new.title BEGIN "
+        "DELETE FROM fact_check_vectors WHERE fact_check_id = old.id; END"
+    )
+    db.execute(
+        "CREATE TRIGGER fact_check_vectors_ad AFTER DELETE ON fact_checks BEGIN "
+        "DELETE FROM fact_check_vectors WHERE fact_check_id = old.id; END"
+    )

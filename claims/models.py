@@ -144,3 +144,11 @@ class ClaimLink(SQLModel, table=True):
     created_at: str
     decided_at: Optional[str] = None
     decided_by: Optional[str] = None
+
+
+class FactCheckVector(SQLModel, table=True):
+    __tablename__ = "fact_check_vectors"
+
+    fact_check_id: int = Field(primary_key=True, foreign_key="fact_checks.id")
+    model: str = Field(description="the embedding model that made the vector")
+    vector: bytes = Field(description="float16 sentence vector of the fact-check's text (claims/dense.py)")

@@ -139,7 +139,7 @@ def test_number_and_year_mismatch_lower_the_score_and_show_in_why(imported, mode
     year = matching.similar(db, "The council spent £4m on the new Riverside bridge in 2020", embed=embed)[0]
     assert same["ref"] == other["ref"] == year["ref"] == "fc-1"
     assert "£4m" in same["why"]["numbers"] and "disagree" not in same["why"]
-    assert other["score"] <= same["score"] - 0.05
+    assert other["score"] <= same["score"] - 0.03  # the exact match is capped at 1.0
     assert other["why"]["disagree"] == ["£4bn vs £4m"]
     assert year["score"] < same["score"]
     assert year["why"]["disagree"] == ["2020 vs 2019"]
@@ -218,3 +218,43 @@ def test_claim_page_in_datasette_shows_suggested_links(imported, run):
     assert "claims link confirm 1" in page.text
     fc = asyncio.run(ds.client.get("/registry/fact_checks?_search=autism"))
     assert fc.status_code == 200 and "fc-2" in fc.text
+
+
+@pytest.mark.skipif(not embeddings.available(), reason="the embedding model is not installed")
+def test_dense_retrieval_finds_a_paraphrase_with_no_shared_words(tmp_path, run, db_path):
+    # Many fact-checks share the query's words; the right one shares none of them.
+    records = [{"id": f"noise-{i}", "text": f"The mayor said the {w} budget grew last year in the city."}
+               for i, w in enumerate(["school", "road", "police", "park", "library", "water", "bus", "housing"])]
+    records.append({"id": "target", "text": "Drinking coffee every morning doubles the risk of heart attacks.",
+                    "rating": "false"})
+    result = run("factchecks", "import", write_jsonl(tmp_path / "fc.jsonl", records))
+    assert result.exit_code == 0, result.output
+    assert "9 fact-check vectors stored" in result.output
+    db = registry.open_registry(db_path)
+    assert db.execute("select count(*) from fact_check_vectors").fetchone()[0] == 9
+    query = "A daily espresso makes cardiac arrest twice as likely."
+    assert not rows(db_path, "select rowid from fact_checks_fts where fact_checks_fts match ?",
+                    [" OR ".join(f'"{w}"' for w in matching.features(query).terms)])
+    without = matching.Searcher(db, dense=False).similar(query, limit=3, kinds=("fact_check",))
+    assert "target" not in [m["ref"] for m in without]
+    found = matching.Searcher(db).similar(query, limit=3, kinds=("fact_check",))
+    assert found[0]["ref"] == "target", found
+    assert found[0]["why"]["meaning"] > 0.5
+
+    # A changed text drops its vector; `claims factchecks embed` computes it again.
+    records[-1]["text"] = "Drinking tea every morning doubles the risk of heart attacks."
+    result = run("factchecks", "import", write_jsonl(tmp_path / "fc.jsonl", records))
+    assert "1 updated" in result.output and "1 fact-check vectors stored" in result.output
+    db.execute("delete from fact_check_vectors")
+    result = run("factchecks", "embed")
+    assert result.exit_code == 0 and "9 fact-check vectors stored" in result.output
+    assert "every fact-check has its vector" in run("factchecks", "embed").output
+
+
+def test_without_vectors_similar_stays_lexical(imported, run):
+    db = registry.open_registry(imported)
+    db.execute("delete from fact_check_vectors")
+    result = run("similar", "--only", "fact_check", "--json", "--lexical", "vaccines autism")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["matches"][0]["ref"] == "fc-2"
+    assert matching.Searcher(db).dense_index() is None
