@@ -258,3 +258,15 @@ def test_without_vectors_similar_stays_lexical(imported, run):
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["matches"][0]["ref"] == "fc-2"
     assert matching.Searcher(db).dense_index() is None
+
+
+@pytest.mark.skipif(not embeddings.available(), reason="the embedding model is not installed")
+def test_import_no_embed_leaves_vectors_for_later(tmp_path, run, db_path):
+    records = [{"id": "a", "text": "The city budget grew by 4% last year."},
+               {"id": "b", "text": "Coffee doubles the risk of heart attacks."}]
+    result = run("factchecks", "import", write_jsonl(tmp_path / "fc.jsonl", records), "--no-embed")
+    assert result.exit_code == 0, result.output
+    assert "vectors stored" not in result.output
+    assert rows(db_path, "select count(*) as n from fact_check_vectors") == [{"n": 0}]
+    result = run("factchecks", "embed")
+    assert result.exit_code == 0 and "2 fact-check vectors stored" in result.output
