@@ -3,9 +3,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 from claims import registry
 from claims.cli import cli
+
+# Shared 2-core machines: timing is no part of any property, so no per-example deadline.
+settings.register_profile("claims", deadline=None)
+settings.load_profile("claims")
 
 EXAMPLE = Path(__file__).parent.parent / "claims" / "examples" / "000_659ae5ab6ad42fc9.txt"
 
