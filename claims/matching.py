@@ -27,7 +27,7 @@ from typing import Iterable, Optional
 
 from sqlite_utils import Database
 
-from .registry import RegistryError, get_claim, now, write
+from .registry import RegistryError, now, parse_id, write
 
 # --- reading numbers, dates and names --------------------------------------------------
 
@@ -690,10 +690,7 @@ def decide_link(db: Database, link_id, state: str, *, actor=None, note=None) -> 
     """Confirm or reject a suggested link; the decision goes into the claim's history."""
     if state not in ("confirmed", "rejected"):
         raise RegistryError(f"unknown link state {state!r}; choose confirmed or rejected")
-    try:
-        link_id = int(link_id)
-    except (TypeError, ValueError):
-        raise RegistryError(f"link id must be a number, not {link_id!r}")
+    link_id = parse_id(link_id, "link")
     at = now()
     with write(db):
         row = list(db.query("SELECT * FROM claim_links WHERE id = ?", [link_id]))

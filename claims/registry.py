@@ -126,11 +126,21 @@ def validate_choice(value: str, enum, what: str) -> str:
     return value
 
 
-def get_claim(db: Database, claim_id) -> dict:
+def parse_id(value, what: str) -> int:
+    """A row id typed by a user, as an int, or one clear error."""
     try:
-        claim_id = int(claim_id)
+        return int(value)
     except (TypeError, ValueError):
-        raise RegistryError(f"claim id must be a number, not {claim_id!r}")
+        raise RegistryError(f"{what} id must be a number, not {value!r}") from None
+
+
+def _require_force_note(note):
+    if not (note or "").strip():
+        raise RegistryError("--force needs a --note saying why the verdict stands without a source")
+
+
+def get_claim(db: Database, claim_id) -> dict:
+    claim_id = parse_id(claim_id, "claim")
     rows = list(db.query("SELECT * FROM claims WHERE id = ?", [claim_id]))
     if not rows:
         raise RegistryError(f"no claim with id {claim_id}")
@@ -365,8 +375,7 @@ def set_status(db: Database, claim_id, status: str, *, note=None, actor=None, fo
                         f"claim {claim['id']} has no sources: add one with `claims source {claim['id']} URL` "
                         f"before setting {status!r} (or --force with a --note)"
                     )
-                if not (note or "").strip():
-                    raise RegistryError("--force needs a --note saying why the verdict stands without a source")
+                _require_force_note(note)
         at = now()
         db.execute("UPDATE claims SET status = ? WHERE id = ?", [status, claim["id"]])
         _touch(db, claim["id"], at)
@@ -401,10 +410,7 @@ def remove_source(db: Database, source_id, *, claim_id=None, actor=None, note=No
     With ``claim_id``, the source must belong to that claim. Removing the last source of
     a claim whose verdict needs one is refused, unless ``force`` with a ``note``.
     """
-    try:
-        source_id = int(source_id)
-    except (TypeError, ValueError):
-        raise RegistryError(f"source id must be a number, not {source_id!r}")
+    source_id = parse_id(source_id, "source")
     if claim_id is not None:
         get_claim(db, claim_id)
     at = now()
@@ -424,8 +430,7 @@ def remove_source(db: Database, source_id, *, claim_id=None, actor=None, note=No
                     f"source {source_id} is the last source of claim {claim['id']}, whose verdict "
                     f"{claim['status']!r} needs one: add another source first (or --force with a --note)"
                 )
-            if not (note or "").strip():
-                raise RegistryError("--force needs a --note saying why the verdict stands without a source")
+            _require_force_note(note)
         db.execute("DELETE FROM sources WHERE id = ?", [source["id"]])
         _touch(db, source["claim_id"], at)
         action = "source-removed-forced" if needs and left == 0 else "source-removed"
@@ -441,10 +446,7 @@ ARTICLE_FIELDS = ("url", "title", "outlet", "author", "published")
 def update_article(db: Database, article_id, **fields) -> dict:
     """Correct an article's details (url, title, outlet, author, published); ``None`` leaves a
     field as it is. The URL must be http(s), the date ISO 8601. Returns the article."""
-    try:
-        article_id = int(article_id)
-    except (TypeError, ValueError):
-        raise RegistryError(f"article id must be a number, not {article_id!r}")
+    article_id = parse_id(article_id, "article")
     unknown = set(fields) - set(ARTICLE_FIELDS)
     if unknown:
         raise RegistryError(f"unknown article fields: {', '.join(sorted(unknown))}")

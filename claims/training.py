@@ -71,36 +71,27 @@ def load_data(folder: Path) -> dict:
     return {"ct24": ct24, "cb3": cb3, "dev": by_source, "held": held}
 
 
+def _add_unseen(pool: Pool, data, seen: set, rows, positive, keep=lambda row: True):
+    """Add ``rows`` not held out for evaluation and not already in the pool."""
+    for row in rows:
+        key = _norm(row["text"])
+        if keep(row) and key not in data["held"] and key not in seen:
+            seen.add(key)
+            pool.add(row["text"], positive(row))
+
+
 def worthy_pool(data) -> Pool:
     pool, seen = Pool(), set()
-    for row in data["ct24"]:
-        key = _norm(row["text"])
-        if key in data["held"] or key in seen:
-            continue
-        seen.add(key)
-        pool.add(row["text"], row["label"] == "Yes")
-    for row in data["cb3"]:
-        key = _norm(row["text"])
-        if key in data["held"] or key in seen:
-            continue
-        seen.add(key)
-        pool.add(row["text"], row["label"] == "CFS")
+    _add_unseen(pool, data, seen, data["ct24"], lambda row: row["label"] == "Yes")
+    _add_unseen(pool, data, seen, data["cb3"], lambda row: row["label"] == "CFS")
     return pool
 
 
 def checkable_pool(data, policlaim_rows) -> Pool:
     pool, seen = Pool(), set()
-    for row in data["cb3"]:
-        key = _norm(row["text"])
-        if key in data["held"] or key in seen:
-            continue
-        seen.add(key)
-        pool.add(row["text"], row["label"] != "NFS")
-    for row in data["ct24"]:
-        key = _norm(row["text"])
-        if row["label"] == "Yes" and key not in data["held"] and key not in seen:
-            seen.add(key)
-            pool.add(row["text"], 1)
+    _add_unseen(pool, data, seen, data["cb3"], lambda row: row["label"] != "NFS")
+    # check-worthy sentences are checkable too; ct24's "No" says nothing about checkability
+    _add_unseen(pool, data, seen, data["ct24"], lambda row: True, keep=lambda row: row["label"] == "Yes")
     for row in policlaim_rows:
         pool.add(row["text"], row["label"] == "1", POLICLAIM_WEIGHT, "policlaim:" + row["doc_id"])
     return pool

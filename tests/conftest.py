@@ -1,4 +1,6 @@
+import contextlib
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,3 +52,22 @@ def dump(path) -> str:
 @pytest.fixture
 def db(example_db):
     return registry.open_registry(example_db)
+
+
+@contextlib.contextmanager
+def without_package_plugin():
+    """Datasette as on a host without the claims package: only a published copy's plugin
+    (plugins/claims_registry.py) can load. The package's plugin is put back afterwards."""
+    from datasette.plugins import pm
+
+    installed = pm.get_plugin("claims")
+    assert installed is not None
+    pm.unregister(installed)
+    try:
+        yield
+    finally:
+        copy = pm.get_plugin("claims_registry.py")
+        if copy is not None:
+            pm.unregister(copy)
+        pm.register(installed, name="claims")
+        sys.modules.pop("claims_registry.py", None)

@@ -4,7 +4,6 @@ as Datasette's own facets (through Datasette's in-process client on a real regis
 
 import asyncio
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from datasette.plugins import pm
 from claims import publishing, registry
 from claims.cli import datasette_metadata
 from claims.datasette_plugin import SummaryColumnFacet
+from conftest import without_package_plugin
 
 FACETS = ["status", "claim_type", "article_id", "claimant"]
 
@@ -166,9 +166,7 @@ def test_published_copy_serves_the_same_facets(tmp_path, run, path):
     both = Datasette(config_dir=Path(site))
     assert counted(facets(both), "claim_type") == want
     assert [k.type for g in pm.hook.register_facet_classes() for k in g].count("column") == 1
-    installed = pm.get_plugin("claims")
-    pm.unregister(installed)
-    try:
+    with without_package_plugin():
         alone = Datasette(config_dir=Path(site))
         classes = [k for g in pm.hook.register_facet_classes() for k in g]
         assert [k.__name__ for k in classes if k.type == "column"] == ["SummaryColumnFacet"]
@@ -178,9 +176,3 @@ def test_published_copy_serves_the_same_facets(tmp_path, run, path):
         assert counted(results, "status") == truth(published, "status")
         assert counted(facets(alone, "&_search=court"), "claim_type") == truth(
             published, "claim_type", "rowid in (select rowid from claims_fts where claims_fts match ?)", ["court"])
-    finally:
-        copy = pm.get_plugin("claims_registry.py")
-        if copy is not None:
-            pm.unregister(copy)
-        pm.register(installed, name="claims")
-        sys.modules.pop("claims_registry.py", None)

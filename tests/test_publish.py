@@ -3,16 +3,14 @@
 import asyncio
 import json
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
 from datasette.app import Datasette
-from datasette.plugins import pm
 
 from claims import publishing
 
-from conftest import dump
+from conftest import dump, without_package_plugin
 
 
 def same_content(a, b) -> bool:
@@ -89,14 +87,11 @@ def test_arbitrary_sql_has_a_time_limit(site):
 def test_published_plugin_works_without_the_claims_package(site):
     """The copy in plugins/ and templates/ serve the pages alone, as on a host where only
     Datasette is installed; when the package's plugin is there too, the copy stays quiet."""
-    installed = pm.get_plugin("claims")
-    assert installed is not None
     both = config_dir_datasette(site)
     hooks = {p["name"]: p["hooks"] for p in get(both, "/-/plugins.json").json()}
     assert "claims_registry.py" in hooks
     assert get(both, "/registry/claims/3").text.count('id="claim-span"') == 1  # rendered once, not twice
-    pm.unregister(installed)
-    try:
+    with without_package_plugin():
         ds = config_dir_datasette(site)
         names = [p["name"] for p in get(ds, "/-/plugins.json").json()]
         assert names == ["claims_registry.py"]
@@ -106,12 +101,6 @@ def test_published_plugin_works_without_the_claims_package(site):
         assert get(ds, "/-/claims/registry.css").status_code == 200
         assert get(ds, "/registry/claims").text.count('<nav class="claims-nav"') == 1
         assert asyncio.run(ds.client.post("/registry/review_queue")).status_code == 405
-    finally:
-        copy = pm.get_plugin("claims_registry.py")
-        if copy is not None:
-            pm.unregister(copy)
-        pm.register(installed, name="claims")
-        sys.modules.pop("claims_registry.py", None)
 
 
 def test_publish_again_brings_the_snapshot_up_to_date(site, run, example_db):
