@@ -77,23 +77,11 @@ def is_html(name: str, data: bytes) -> bool:
 
 
 def html_to_text(html: str) -> tuple[str, dict]:
-    """Main text and metadata of an HTML page, by trafilatura."""
-    import trafilatura
+    """Main text and metadata of an HTML page (trafilatura, completed by readability-lxml:
+    see ``claims.htmltext``)."""
+    from .htmltext import main_text
 
-    doc = trafilatura.bare_extraction(
-        html, include_comments=False, include_tables=False, with_metadata=True, favor_precision=True
-    )
-    if doc is None:
-        return "", {}
-    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    meta = {
-        "title": data.get("title"),
-        "url": data.get("url"),
-        "author": data.get("author"),
-        "published": data.get("date"),
-        "outlet": data.get("sitename"),
-    }
-    return data.get("text") or "", {k: v for k, v in meta.items() if v}
+    return main_text(html)
 
 
 def read_article(path: str, encoding: str | None = None, max_bytes: int | None = None) -> RawArticle:

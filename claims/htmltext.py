@@ -1,0 +1,144 @@
+"""The main text of an HTML page: trafilatura, with readability-lxml for the prose it misses.
+
+trafilatura (favor-precision mode) gives the cleanest text, but on pages that cut the
+article into several containers (advertising between the parts) it keeps only the first
+part. readability-lxml scores the page differently and usually keeps the whole article,
+with more furniture. So trafilatura's text is the base, and a readability paragraph is
+added only when trafilatura lacks it, it reads as prose (at least ``MIN_PROSE_WORDS`` words
+ending in sentence punctuation), it is not a caption, credit, byline or promotion, and it
+comes after a paragraph both tools kept (it is then placed right after that paragraph).
+
+The text keeps the page's block structure for ``claims.splitter.clean``: paragraphs are
+separated by a blank line, while the lines of one paragraph broken by ``<br>`` (a tour
+schedule, an address) and the items of one list are separated by a single newline.
+"""
+
+import copy
+import re
+
+MIN_PROSE_WORDS = 8
+_TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*\s*$|[\"”]\s*$")
+_LB = "⟦lb⟧"  # stands for a <br> while trafilatura turns its tree into text
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " ", "–": "-", "—": "-"})
+# readability containers that hold no article prose
+_SKIP_TAGS = {"figure", "figcaption", "aside", "form", "nav", "footer", "button", "noscript"}
+_SKIP_ATTR = re.compile(r"caption|credit|byline|author|newsletter|promo|related|share|social|subscribe", re.I)
+_BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "td", "th", "tr",
+               "div", "section", "article", "ul", "ol", "table", "br", "header"}
+
+
+def main_text(html: str) -> tuple[str, dict]:
+    """``(text, meta)`` of an HTML page: the article text (blocks separated by blank lines)
+    and the title, url, author, published date and site name found in the page."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        html, include_comments=False, include_tables=False, with_metadata=True, favor_precision=True
+    )
+    if doc is None:
+        return "", {}
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    meta = {
+        "title": data.get("title"),
+        "url": data.get("url"),
+        "author": data.get("author"),
+        "published": data.get("date"),
+        "outlet": data.get("sitename"),
+    }
+    meta = {k: v for k, v in meta.items() if v}
+    body = getattr(doc, "body", None)
+    blocks = _blocks_of(body, data.get("text") or "")
+    blocks = add_missing_prose(blocks, readability_paragraphs(html))
+    return "\n\n".join("\n".join(lines) for lines in blocks), meta
+
+
+def _blocks_of(body, text: str) -> list[list[str]]:
+    """trafilatura's text as blocks of lines: a paragraph broken by <br> or a list is one block."""
+    if body is None:
+        return [[line] for line in text.split("\n") if line.strip()]
+    from trafilatura.xml import xmltotxt
+
+    marked = copy.deepcopy(body)
+    for lb in list(marked.iter("lb")):
+        lb.tag, lb.text = "hi", _LB  # survives the conversion as text, a line break after it
+    blocks: list[list[str]] = []
+    joined = False  # the previous line ended in a <br>: this one belongs to its block
+    in_list = False
+    for raw in (xmltotxt(marked, False) or "").split("\n"):
+        line = raw.replace(_LB, " ").strip()
+        if not line:
+            continue
+        item = line.startswith("- ")
+        if blocks and (joined or (item and in_list)):
+            blocks[-1].append(line)
+        else:
+            blocks.append([line])
+        joined, in_list = raw.rstrip().endswith(_LB), item
+    if norm("".join("".join(b) for b in blocks)) != norm(text):
+        return [[line] for line in text.split("\n") if line.strip()]  # the marking changed the text
+    return blocks
+
+
+def readability_paragraphs(html: str) -> list[str]:
+    """The paragraphs readability-lxml finds in the page's main container, without figures,
+    captions, credits, bylines, asides and promotions."""
+    try:
+        import lxml.html
+        from readability import Document
+
+        summary = Document(html).summary(html_partial=True)
+        tree = lxml.html.fromstring(summary)
+    except Exception:  # readability gives up on some pages (empty, no body): no extra text
+        return []
+    for el in list(tree.iter()):
+        if not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        if el.tag in _SKIP_TAGS or _SKIP_ATTR.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+            el.drop_tree()
+    for el in tree.iter():
+        if isinstance(el.tag, str) and el.tag in _BLOCK_TAGS:
+            el.text = "\n" + (el.text or "")
+            el.tail = "\n" + (el.tail or "")
+    lines = (re.sub(r"\s+", " ", line).strip() for line in tree.text_content().split("\n"))
+    return [line for line in lines if line]
+
+
+def is_prose(line: str) -> bool:
+    return len(line.split()) >= MIN_PROSE_WORDS and bool(_TERMINAL.search(line))
+
+
+def norm(text: str) -> str:
+    """Text for comparing two extractions: no spacing, one quote style, lower case."""
+    return re.sub(r"\s+", "", text.translate(_QUOTES)).lower()
+
+
+def add_missing_prose(blocks: list[list[str]], extra: list[str]) -> list[list[str]]:
+    """Insert the paragraphs of ``extra`` (another extractor's, in page order) that ``blocks``
+    lack, when they read as prose and follow a paragraph both have; each goes right after
+    the block holding the last paragraph both have."""
+    keyed = [norm(" ".join(lines)) for lines in blocks]
+    whole = "".join(keyed)
+    inserts: dict[int, list[str]] = {}
+    seen = set()
+    at = None  # index of the block holding the last shared paragraph
+    for para in extra:
+        key = norm(para)
+        if not key:
+            continue
+        if key in whole:
+            for k in range(at or 0, len(keyed)):
+                if key in keyed[k]:
+                    at = k
+                    break
+            continue
+        if at is None or key in seen or not is_prose(para):
+            continue
+        seen.add(key)
+        inserts.setdefault(at, []).append(para)
+    if not inserts:
+        return blocks
+    out = []
+    for k, lines in enumerate(blocks):
+        out.append(lines)
+        out.extend([para] for para in inserts.get(k, []))
+    return out
