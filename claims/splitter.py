@@ -26,10 +26,12 @@ NAME = "claims.splitter"
 VERSION = "2"
 THRESHOLD = 0.5  # checkworthiness at or above this is check-worthy (the model's cut maps here)
 
+# A platform name starts furniture ("Facebook", "Twitter: @x") unless a sentence follows
+# ("Twitter said on Monday it would ...").
 _FURNITURE_START = re.compile(
     r"^\s*(see also|related( articles| stories)?\b|read more|more from|click here|share\b|"
     r"tweet\b|follow us|sign up|subscribe|advertisement|uncategorized|email\b|print\b|"
-    r"copy link|comments?\b|facebook|twitter|whatsapp|linkedin|reddit|pinterest|"
+    r"copy link|(?:comments?|facebook|twitter|whatsapp|linkedin|reddit|pinterest)\b(?!(?:\W+\w+){5,}.*[.!?][\"'”’)]*\s*$)|"
     r"download the|get the .* app|watch:|listen:|see more:|also on |like this story|"
     r"follow (us|him|her|them|@\w+|[\w.]+ on)|(additional )?reporting by|editing by|edited by|"
     r"updated (at|on)\b|click to tweet|photo:|image:|credit:|getty images|"
@@ -113,13 +115,39 @@ def _normalise(line: str) -> str:
     return re.sub(r"[ \t\u00a0\u2009\u200b]+", " ", line).strip()
 
 
+MAX_SHOUTED_SUBHEADING_WORDS = 5  # "US FALLS" is a subheading; a longer capitals line another story
+
+
+def _is_hard_furniture(line: str, words: list[str]) -> bool:
+    """Furniture by its words ("Share this", "Advertisement", a credit), wherever it sits."""
+    return (not words or (_FURNITURE_START.match(line) and len(words) < 30)
+            or (_FURNITURE_ANYWHERE.search(line) and len(words) < 40))
+
+
 def clean(raw: str, title: str | None = None) -> tuple[str | None, str]:
     """Return ``(title, text)``: the headline (if none was given) and the article body,
-    one paragraph per block, furniture removed."""
-    paragraphs = []
+    one paragraph per block, furniture removed.
+
+    A short line without sentence punctuation (a subheading, a list item, a Title Case
+    headline) is kept only where the article around it vouches for it:
+    - between two paragraphs of prose (a subheading);
+    - in a run of such lines right after a line ending in ":" or "?" (a list it introduces),
+      when prose or the end of the text follows the run;
+    - in a block of lines (lines not separated by a blank line, in a text whose blocks are)
+      that follows a paragraph of prose, or a heading that follows one: a paragraph broken
+      into lines, such as a schedule.
+    A bulleted block only counts as a list, and no block counts if one of its lines is
+    furniture by its words (``_FURNITURE_START``, ``_FURNITURE_ANYWHERE``).
+    """
+    paragraphs = []  # a prose line (str), a short line (tuple) or a gap (None)
+    blocks = []  # the block of each entry of paragraphs
+    block = 0
     for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = _TRAILING_WIDGET.sub("", _BULLET.sub("", _normalise(line)))
+        line = _normalise(line)
+        bullet = bool(_BULLET.match(line))
+        line = _TRAILING_WIDGET.sub("", _BULLET.sub("", line))
         if not line:
+            block += 1
             continue
         if not any(paragraphs) and title is None and not _is_shouting(line) and not _FURNITURE_START.match(line):
             words = _WORD.findall(line)
@@ -128,27 +156,71 @@ def clean(raw: str, title: str | None = None) -> tuple[str | None, str]:
                 continue
         if title and not any(paragraphs) and _WORD.findall(line.lower()) == _WORD.findall(title.lower()):
             continue  # the page repeats the headline it was given
-        if is_furniture(line):
-            paragraphs.append(None)  # a gap: a headline next to it is not a subheading
-            continue
-        if is_headline(line):
-            paragraphs.append(("headline", line))
-            continue
-        line = _drop_furniture_sentences(line)
-        if line:
-            paragraphs.append(line)
+        blocks.append(block)
+        words = _WORD.findall(line)
+        if _is_hard_furniture(line, words):
+            paragraphs.append(None)  # a gap: a short line next to it is not vouched for
+        elif is_headline(line) or is_furniture(line):
+            if _is_shouting(line) and len(words) > MAX_SHOUTED_SUBHEADING_WORDS:
+                paragraphs.append(None)
+            else:
+                paragraphs.append(("short", line, bullet))
+        else:
+            line = _drop_furniture_sentences(line)
+            if line:
+                paragraphs.append(line)
+            else:
+                blocks.pop()
+    keep = _vouched_short_lines(paragraphs, blocks, several_blocks=len(set(blocks)) > 1)
     kept = []
     for i, item in enumerate(paragraphs):
-        if item is None:
-            continue
-        if isinstance(item, tuple):
-            before = paragraphs[i - 1] if i > 0 else None
-            after = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
-            if isinstance(before, str) and isinstance(after, str):
-                kept.append(item[1])  # a subheading between two paragraphs of prose
-            continue
-        kept.append(item)
+        if isinstance(item, str):
+            kept.append(item)
+        elif item is not None and i in keep:
+            kept.append(item[1])
     return title, "\n\n".join(kept)
+
+
+def _vouched_short_lines(paragraphs: list, blocks: list[int], several_blocks: bool) -> set[int]:
+    """Indexes of the short lines (tuples in ``paragraphs``) that ``clean`` keeps."""
+    n = len(paragraphs)
+    keep = set()
+    i = 0
+    while i < n:  # runs of short lines
+        if not isinstance(paragraphs[i], tuple):
+            i += 1
+            continue
+        j = i
+        while j < n and isinstance(paragraphs[j], tuple):
+            j += 1
+        before = paragraphs[i - 1] if i > 0 else None
+        after = paragraphs[j] if j < n else None
+        if isinstance(before, str) and re.search(r"[:?]\s*$", before) and (isinstance(after, str) or j == n):
+            keep.update(range(i, j))  # a list its intro line announces
+        i = j
+    if several_blocks:
+        start = 0
+        while start < n:  # blocks of lines
+            end = start
+            while end < n and blocks[end] == blocks[start]:
+                end += 1
+            entries = paragraphs[start:end]
+            before = paragraphs[start - 1] if start > 0 else None
+            if isinstance(before, tuple) and start > 1:  # the block's own heading: look past it
+                before = paragraphs[start - 2]
+            if (end - start >= 2 and None not in entries
+                    and not any(isinstance(e, tuple) and e[2] for e in entries)
+                    and (isinstance(before, str) or isinstance(entries[0], str))):
+                keep.update(k for k in range(start, end) if isinstance(paragraphs[k], tuple))
+            start = end
+
+    def prose(k: int) -> bool:
+        return 0 <= k < n and (isinstance(paragraphs[k], str) or k in keep)
+
+    for i, item in enumerate(paragraphs):  # subheadings between prose
+        if isinstance(item, tuple) and prose(i - 1) and prose(i + 1):
+            keep.add(i)
+    return keep
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
