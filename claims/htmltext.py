@@ -22,7 +22,7 @@ _LB = "⟦lb⟧"  # stands for a <br> while trafilatura turns its tree into text
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " ", "–": "-", "—": "-"})
 # readability containers that hold no article prose
 _SKIP_TAGS = {"figure", "figcaption", "aside", "form", "nav", "footer", "button", "noscript"}
-_SKIP_ATTR = re.compile(r"caption|credit|byline|author|newsletter|promo|related|share|social|subscribe", re.I)
+_SKIP_ATTR = re.compile(r"caption|credit|byline|author|newsletter|sign-?up|promo|related|share|social|subscribe", re.I)
 _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "td", "th", "tr",
                "div", "section", "article", "ul", "ol", "table", "br", "header"}
 
@@ -61,19 +61,22 @@ def _blocks_of(body, text: str) -> list[list[str]]:
     marked = copy.deepcopy(body)
     for lb in list(marked.iter("lb")):
         lb.tag, lb.text = "hi", _LB  # survives the conversion as text, a line break after it
+    converted = re.sub(re.escape(_LB) + r"[^\S\n]*\n?", _LB, xmltotxt(marked, False) or "")
     blocks: list[list[str]] = []
     joined = False  # the previous line ended in a <br>: this one belongs to its block
     in_list = False
-    for raw in (xmltotxt(marked, False) or "").split("\n"):
-        line = raw.replace(_LB, " ").strip()
-        if not line:
+    for raw in converted.split("\n"):
+        parts = [part.strip() for part in raw.split(_LB)]
+        lines = [part for part in parts if part]
+        if not lines:
+            joined = joined or len(parts) > 1
             continue
-        item = line.startswith("- ")
+        item = lines[0].startswith("- ")
         if blocks and (joined or (item and in_list)):
-            blocks[-1].append(line)
+            blocks[-1].extend(lines)
         else:
-            blocks.append([line])
-        joined, in_list = raw.rstrip().endswith(_LB), item
+            blocks.append(lines)
+        joined, in_list = not parts[-1], item
     if norm("".join("".join(b) for b in blocks)) != norm(text):
         return [[line] for line in text.split("\n") if line.strip()]  # the marking changed the text
     return blocks
