@@ -22,7 +22,10 @@ _LB = "⟦lb⟧"  # stands for a <br> while trafilatura turns its tree into text
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " ", "–": "-", "—": "-"})
 # readability containers that hold no article prose
 _SKIP_TAGS = {"figure", "figcaption", "aside", "form", "nav", "footer", "button", "noscript"}
-_SKIP_ATTR = re.compile(r"caption|credit|byline|author|newsletter|sign-?up|promo|related|share|social|subscribe", re.I)
+_SKIP_ATTR = re.compile(
+    r"caption|credit|byline|author|newsletter|sign-?up|promo|related|share|social|subscribe|comment|sidebar|widget",
+    re.I,
+)
 _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "td", "th", "tr",
                "div", "section", "article", "ul", "ol", "table", "br", "header"}
 

@@ -31,7 +31,7 @@ def test_article_split_by_an_advert_is_read_whole_and_in_order():
     assert meta["title"] == "Bridge vote"
 
 
-def test_readability_paragraphs_skip_figures_bylines_and_related_links():
+def test_readability_paragraphs_skip_figures_bylines_related_links_and_comments():
     html = ("<html><body><div id='story'>"
             f"<p>{para(1)}</p><p>{para(2)}</p>"
             "<figure><figcaption>A caption under a photograph of the bridge.</figcaption></figure>"
@@ -39,11 +39,13 @@ def test_readability_paragraphs_skip_figures_bylines_and_related_links():
             "<div class='byline'>By Jane Reporter, City Desk</div>"
             "<aside>Read this other story about a tunnel.</aside>"
             "<ul class='related-stories'><li>Tunnel closes for a week of repairs in the west.</li></ul>"
-            f"<p>{para(3)}</p></div></body></html>")
+            f"<p>{para(3)}</p>"
+            "<div class='comments'><p>I drove over that bridge every day for ten years and never worried.</p></div>"
+            "</div></body></html>")
     paragraphs = htmltext.readability_paragraphs(html)
     assert [p for p in paragraphs if p.startswith("Part")] == [para(1), para(2), para(3)]
     joined = " ".join(paragraphs)
-    for dropped in ("caption under", "staff photographer", "Jane Reporter", "tunnel", "Tunnel"):
+    for dropped in ("caption under", "staff photographer", "Jane Reporter", "tunnel", "Tunnel", "drove over"):
         assert dropped not in joined
 
 
