@@ -123,6 +123,9 @@ def add_missing_prose(blocks: list[list[str]], extra: list[str]) -> list[list[st
     lack, when they read as prose and follow a paragraph both have; each goes right after
     the block holding the last paragraph both have."""
     keyed = [norm(" ".join(lines)) for lines in blocks]
+    exact: dict[str, list[int]] = {}
+    for k, key in enumerate(keyed):
+        exact.setdefault(key, []).append(k)
     whole = "".join(keyed)
     inserts: dict[int, list[str]] = {}
     seen = set()
@@ -130,6 +133,9 @@ def add_missing_prose(blocks: list[list[str]], extra: list[str]) -> list[list[st
     for para in extra:
         key = norm(para)
         if not key:
+            continue
+        if key in exact:  # the common case, without searching the whole text
+            at = next((k for k in exact[key] if k >= (at or 0)), at)  # never back up
             continue
         if key in whole:
             for k in range(at or 0, len(keyed)):
