@@ -32,14 +32,32 @@ _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre
 
 def main_text(html: str) -> tuple[str, dict]:
     """``(text, meta)`` of an HTML page: the article text (blocks separated by blank lines)
-    and the title, url, author, published date and site name found in the page."""
+    and the title, url, author, published date and site name found in the page. When
+    trafilatura finds no text at all (a page laid out in a table, say), readability's
+    paragraphs are the text, if one of them reads as prose."""
     import trafilatura
 
     doc = trafilatura.bare_extraction(
         html, include_comments=False, include_tables=False, with_metadata=True, favor_precision=True
     )
+    text = (doc.text if doc is not None else "") or ""
+    if not text.strip():
+        paragraphs = readability_paragraphs(html)
+        if not any(is_prose(p) for p in paragraphs):
+            return "", {}  # menus and buttons only: no article
+        try:
+            doc = trafilatura.extract_metadata(html)
+        except Exception:  # metadata is a bonus: the text stands without it
+            doc = None
+        return "\n\n".join(paragraphs), _meta(doc)
+    blocks = _blocks_of(getattr(doc, "body", None), text)
+    blocks = add_missing_prose(blocks, readability_paragraphs(html))
+    return "\n\n".join("\n".join(lines) for lines in blocks), _meta(doc)
+
+
+def _meta(doc) -> dict:
     if doc is None:
-        return "", {}
+        return {}
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     meta = {
         "title": data.get("title"),
@@ -48,11 +66,7 @@ def main_text(html: str) -> tuple[str, dict]:
         "published": data.get("date"),
         "outlet": data.get("sitename"),
     }
-    meta = {k: v for k, v in meta.items() if v}
-    body = getattr(doc, "body", None)
-    blocks = _blocks_of(body, data.get("text") or "")
-    blocks = add_missing_prose(blocks, readability_paragraphs(html))
-    return "\n\n".join("\n".join(lines) for lines in blocks), meta
+    return {k: v for k, v in meta.items() if v}
 
 
 def _blocks_of(body, text: str) -> list[list[str]]:

@@ -75,6 +75,26 @@ def test_line_breaks_and_lists_of_the_page_become_blocks():
     assert f"{para(1)}\n\n{para(2)}" in text
 
 
+def test_a_page_laid_out_in_a_table_falls_back_to_readability():
+    html = ("<html><head><title>Bridge vote | City News</title>"
+            "<link rel='canonical' href='https://news.example.org/bridge-vote'></head><body><table><tr>"
+            "<td><a href='/'>Home</a> <a href='/news'>News</a></td></tr><tr>"
+            f"<td><p>{para(1)}</p><p>{para(2)}</p></td></tr></table></body></html>")
+    text, meta = articles.html_to_text(html)
+    assert para(1) in text and para(2) in text
+    assert meta["url"] == "https://news.example.org/bridge-vote"
+    assert "Bridge vote" in meta["title"]
+
+
+def test_a_table_page_without_prose_gives_no_text():
+    # readability finds these lines, but none reads as prose: no article (not a menu as one)
+    html = ("<html><body><table><tr><td><p>Our offices are closed on all public holidays this year</p>"
+            "<p>Opening hours and directions for visitors</p></td></tr></table></body></html>")
+    assert "Opening hours" in " ".join(htmltext.readability_paragraphs(html))
+    text, meta = articles.html_to_text(html)
+    assert text == ""
+
+
 # --- clean: short lines are kept where the article vouches for them ------------------
 
 PROSE_A = "The council met on Tuesday and approved the budget for next year."
