@@ -77,7 +77,7 @@ def _gelu(x):
 class Encoder:
     """all-MiniLM-L6-v2 in numpy: ``encode(texts)`` -> unit vectors (n, 384) float32."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, max_tokens: int = MAX_TOKENS):
         import numpy as np
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
@@ -88,11 +88,13 @@ class Encoder:
         self.layers = 1 + max(int(k.split(".")[2]) for k in w if k.startswith("encoder.layer."))
         self.heads = 12
         self.tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
-        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_truncation(max_tokens)
         self.tokenizer.no_padding()
         self.dim = self.w["embeddings.word_embeddings.weight"].shape[1]
 
-    def _forward(self, ids, mask):
+    def _forward(self, ids, mask, taps=None, upto=None):
+        """Token states after the last layer (or after layer ``upto``); the states after
+        embeddings (0) and after each layer (1, 2, ...) are appended to ``taps`` if given."""
         import numpy as np
 
         w = self.w
@@ -104,11 +106,13 @@ class Encoder:
         h, d = self.heads, self.dim // self.heads
         bias = ((1.0 - mask[:, None, None, :]) * -1e9).astype(np.float32)
         x = x.reshape(n * t, self.dim)  # 2-D, so each linear layer is one matrix product
+        if taps is not None:
+            taps.append(x.reshape(n, t, self.dim))
 
         def linear(a, name):
             return a @ w[name + ".weight"].T + w[name + ".bias"]
 
-        for i in range(self.layers):
+        for i in range(self.layers if upto is None else upto):
             p = f"encoder.layer.{i}."
             q = linear(x, p + "attention.self.query")
             k = linear(x, p + "attention.self.key")
@@ -125,13 +129,26 @@ class Encoder:
             x = _layer_norm(a + x, w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"])
             f = linear(_gelu(linear(x, p + "intermediate.dense")), p + "output.dense")
             x = _layer_norm(f + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
+            if taps is not None:
+                taps.append(x.reshape(n, t, self.dim))
         return x.reshape(n, t, self.dim)
 
     def encode(self, texts: Sequence[str], batch_size: int = 64):
         import numpy as np
 
+        out = self.pooled(texts, batch_size)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
+
+    def pooled(self, texts: Sequence[str], batch_size: int = 64, layers: Sequence[int] = ()):
+        """Mean of the last layer over each text's tokens, (n, 384) float32, not normalised.
+
+        With ``layers`` (0 = the embeddings, i = after layer i), the means of those layers'
+        outputs side by side instead, (n, 384 * len(layers)); only the layers needed run."""
+        import numpy as np
+
         texts = list(texts)
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        out = np.zeros((len(texts), self.dim * max(1, len(layers))), dtype=np.float32)
         if not texts:
             return out
         encs = self.tokenizer.encode_batch([t or "" for t in texts])
@@ -145,11 +162,14 @@ class Encoder:
                 e = encs[i].ids
                 ids[r, :len(e)] = e
                 mask[r, :len(e)] = 1
-            x = self._forward(ids, mask)
-            pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1)
-            out[idx] = pooled
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.maximum(norms, 1e-12)
+            count = np.maximum(mask.sum(1, keepdims=True), 1)
+            if layers:
+                taps = []
+                self._forward(ids, mask, taps, upto=max(layers))
+                out[idx] = np.concatenate([(taps[k] * mask[..., None]).sum(1) / count for k in layers], 1)
+            else:
+                out[idx] = (self._forward(ids, mask) * mask[..., None]).sum(1) / count
+        return out
 
 
 @functools.lru_cache(maxsize=1)

@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 WORK = Path(os.environ.get("CLAIMS_BENCH_DIR", "/tmp/claims-bench"))
+# registry benchmarks: claims are scored by the n-gram model (the default install's)
+os.environ.setdefault("CLAIMS_MODEL", "ngram")
 
 OUTLETS = ["The Daily Ledger", "Capitol Wire", "Metro Courier", "Harbor Times", "Valley News",
            "The Evening Post", "Civic Review", "Northern Star", "Plains Gazette", "Coastal Herald"]
