@@ -19,6 +19,7 @@ claims and the imported fact-checks, each with a score and the reasons for it:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -494,6 +495,30 @@ class TermPicker:
         return [w for w in words if w in chosen]
 
 
+_THREADS = []
+
+
+def one_blas_thread():
+    """A context in which numpy's BLAS uses one thread.
+
+    A query's numeric work is small (one sentence through the transformer, one
+    matrix-vector product), and OpenBLAS's worker threads cost far more than they save
+    when the cores are busy: on this shared 2-core machine under load, encoding one query
+    took 1.1 s with the default threads and 90 ms with one (measured in one process,
+    alternating). ``threadpoolctl`` comes with scikit-learn; without it, nothing changes.
+    """
+    if not _THREADS:
+        try:
+            import numpy  # noqa: F401  (BLAS must be loaded for the controller to see it)
+            from threadpoolctl import ThreadpoolController
+
+            _THREADS.append(ThreadpoolController())
+        except ImportError:
+            _THREADS.append(None)
+    ctl = _THREADS[0]
+    return ctl.limit(limits=1, user_api="blas") if ctl is not None else contextlib.nullcontext()
+
+
 class Searcher:
     """Answers many queries against one registry, loading the model once."""
 
@@ -616,10 +641,11 @@ class Searcher:
         f = features(text)
         cands = candidates(self.db, f, self.weights.candidates, kinds=kinds,
                            exclude_claim=exclude_claim, exclude_article=exclude_article, pick=self.pick)
-        if "fact_check" in kinds and self.use_dense:
-            cands = self._add_dense(text, cands)
-        ranked = rank(text, cands, weights=self.weights, embed=self.embed, qf=f,
-                      rescore=self._rescore(text, f))[:limit]
+        with one_blas_thread() if self.embed is not None else contextlib.nullcontext():
+            if "fact_check" in kinds and self.use_dense:
+                cands = self._add_dense(text, cands)
+            ranked = rank(text, cands, weights=self.weights, embed=self.embed, qf=f,
+                          rescore=self._rescore(text, f))[:limit]
         return [public(m) for m in ranked]
 
     def close(self):
