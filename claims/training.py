@@ -205,12 +205,11 @@ def minilm_checkable_features(texts) -> np.ndarray:
     return encoder.pooled(list(texts), layers=MINILM_CHECKABLE_LAYERS)
 
 
-def fit_minilm_checkable(X, pool: Pool):
+def fit_minilm_checkable(X, y, w, groups) -> cw.Head:
     """A logistic regression on standardised features, its threshold by 3-fold CV with
-    PoliClaim speeches held out whole (as the n-gram checkable head), standardisation
-    folded into the weights: ``(coef, intercept, threshold)``."""
+    PoliClaim speeches held out whole (as the n-gram checkable head); the standardisation
+    is folded into the returned head's weights, so it scores raw features."""
     mu, sd = X.mean(0), X.std(0) + 1e-6
-    head = fit_matrix("checkable-minilm", (X - mu) / sd, np.array(pool.labels), np.array(pool.weights),
-                      np.array(pool.groups), 3, "policlaim:")
-    coef = head.coef / sd
-    return coef.astype(np.float32), float(head.intercept - (head.coef * mu / sd).sum()), head.threshold
+    head = fit_matrix("checkable-minilm", (X - mu) / sd, y, w, groups, 3, "policlaim:")
+    coef = (head.coef / sd).astype(np.float32)
+    return cw.Head(head.name, coef, float(head.intercept - (head.coef * mu / sd).sum()), head.threshold)

@@ -6,3 +6,8 @@ if [[ -z "${VIRTUAL_ENV:-}" ]]; then
   # shellcheck disable=SC1091
   . .venv/bin/activate
 fi
+# pip before 24 fails to resolve lxml[html_clean] next to lxml[html-clean] (justext, under
+# trafilatura, and readability-lxml spell the extra differently): upgrade an older pip first
+if ! python -c "import sys, pip; sys.exit(int(pip.__version__.split('.')[0]) < 24)" 2>/dev/null; then
+  python -m pip install -q --upgrade pip
+fi

@@ -1,5 +1,6 @@
 import contextlib
 import os
+import socket
 import sqlite3
 import sys
 from pathlib import Path
@@ -20,6 +21,16 @@ settings.load_profile("claims")
 os.environ.setdefault("CLAIMS_MODEL", "ngram")
 
 EXAMPLE = Path(__file__).parent.parent / "claims" / "examples" / "000_659ae5ab6ad42fc9.txt"
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to open a socket fails the test."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("tried to use the network")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The optional fine-tuned MiniLM check-worthiness model and the CLAIMS_MODEL choice."""
 
 import json
-import socket
 
 import pytest
 from click.testing import CliRunner
@@ -22,12 +21,7 @@ def test_the_shipped_file_is_small():
 
 
 @needs_weights
-def test_minilm_model_loads_offline_is_deterministic_and_separates_claims(monkeypatch):
-    def no_network(*args, **kwargs):
-        raise AssertionError("the model tried to use the network")
-
-    monkeypatch.setattr(socket, "socket", no_network)
-    monkeypatch.setattr(socket, "create_connection", no_network)
+def test_minilm_model_loads_offline_is_deterministic_and_separates_claims(no_network):
     one = finetuned.MiniLMHead(finetuned.FILE)
     two = finetuned.MiniLMHead(finetuned.FILE)
     texts = [WORTHY, NOT_WORTHY, "We will win.", "The judge denied the injunction on Monday."]

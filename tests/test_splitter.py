@@ -1,7 +1,6 @@
 """The claim splitter: sentences, atomic claims, claimants, the trained model."""
 
 import re
-import socket
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -136,12 +135,7 @@ def test_example_article_claims_and_claimants():
         assert (c["claim_type"] == "not a claim") == (not c["checkable"])
 
 
-def test_model_loads_offline_and_is_deterministic(monkeypatch):
-    def no_network(*args, **kwargs):
-        raise AssertionError("the model tried to use the network")
-
-    monkeypatch.setattr(socket, "socket", no_network)
-    monkeypatch.setattr(socket, "create_connection", no_network)
+def test_model_loads_offline_and_is_deterministic(no_network):
     one = checkworthiness.load(checkworthiness.DATA)
     two = checkworthiness.load(checkworthiness.DATA)
     texts = ["Unemployment fell to 3.5% in 2019.", "What a wonderful night!", "We will win.", ""]
