@@ -20,6 +20,7 @@ claims and the imported fact-checks, each with a score and the reasons for it:
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import re
@@ -262,6 +263,14 @@ def _has_table(db: Database, name: str) -> bool:
     return db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [name]).fetchone() is not None
 
 
+FACT_CHECK_COLUMNS = ("id", "ref", "text", "title", "rating", "publisher", "url", "speaker", "date")
+
+
+def _fact_check(row, **extra) -> dict:
+    """A fact-check candidate from a row that starts with ``FACT_CHECK_COLUMNS``."""
+    return {"kind": "fact_check", **dict(zip(FACT_CHECK_COLUMNS, row)), **extra}
+
+
 def candidates(db: Database, f: Features, per_table: int, *, kinds=("fact_check", "claim"),
                exclude_claim: Optional[int] = None, exclude_article: Optional[int] = None,
                pick=None) -> list[dict]:
@@ -275,15 +284,13 @@ def candidates(db: Database, f: Features, per_table: int, *, kinds=("fact_check"
     query = _fts_query(pick("fact_checks_fts", terms))
     if "fact_check" in kinds and query:
         for row in db.execute(
-            "SELECT f.id, f.ref, f.text, f.title, f.rating, f.publisher, f.url, f.speaker, f.date, -hits.r FROM "
+            "SELECT {}, -hits.r FROM ".format(", ".join("f." + c for c in FACT_CHECK_COLUMNS)) +
             "(SELECT rowid, bm25(fact_checks_fts, 1.0, 1.0) AS r FROM fact_checks_fts "
             " WHERE fact_checks_fts MATCH ? ORDER BY r LIMIT ?) AS hits "
             "JOIN fact_checks f ON f.id = hits.rowid ORDER BY hits.r",
             [query, per_table],
         ):
-            out.append({"kind": "fact_check", "id": row[0], "ref": row[1], "text": row[2],
-                        "title": row[3], "rating": row[4], "publisher": row[5], "url": row[6],
-                        "speaker": row[7], "date": row[8], "bm25": row[9], "bm25_rank": len(out)})
+            out.append(_fact_check(row[:-1], bm25=row[-1], bm25_rank=len(out)))
     query = _fts_query(pick("claims_fts", terms))
     if "claim" in kinds and query:
         for row in db.execute(
@@ -360,10 +367,16 @@ def combine(comp: dict, weights: Weights = WEIGHTS) -> float:
     score += weights.number_match * min(len(agree["numbers"]), 2)
     score += weights.year_match * min(len(agree["years"]), 1)
     score += weights.name_match * min(len(agree["names"]), 2)
-    score -= weights.number_mismatch * min(len(agree["number_mismatch"]), 2)
-    score -= weights.year_mismatch * min(len(agree["year_mismatch"]), 1)
+    score -= figure_mismatch_cost(agree, weights)
     score -= weights.name_mismatch * min(len(agree["name_mismatch"]), 1)
     return score
+
+
+def figure_mismatch_cost(agree: dict, weights: Weights = WEIGHTS) -> float:
+    """What a disagreeing number or year costs a score: a different figure or year is a
+    different claim to a fact-checker."""
+    return (weights.number_mismatch * min(len(agree["number_mismatch"]), 2)
+            + weights.year_mismatch * min(len(agree["year_mismatch"]), 1))
 
 
 def rank(query: str, cands: list[dict], *, weights: Weights = WEIGHTS, embed=None,
@@ -495,7 +508,14 @@ class TermPicker:
         return [w for w in words if w in chosen]
 
 
-_THREADS = []
+@functools.lru_cache(maxsize=1)
+def _blas_controller():
+    try:
+        import numpy  # noqa: F401  (BLAS must be loaded for the controller to see it)
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return None
+    return ThreadpoolController()
 
 
 def one_blas_thread():
@@ -507,15 +527,7 @@ def one_blas_thread():
     took 1.1 s with the default threads and 90 ms with one (measured in one process,
     alternating). ``threadpoolctl`` comes with scikit-learn; without it, nothing changes.
     """
-    if not _THREADS:
-        try:
-            import numpy  # noqa: F401  (BLAS must be loaded for the controller to see it)
-            from threadpoolctl import ThreadpoolController
-
-            _THREADS.append(ThreadpoolController())
-        except ImportError:
-            _THREADS.append(None)
-    ctl = _THREADS[0]
+    ctl = _blas_controller()
     return ctl.limit(limits=1, user_api="blas") if ctl is not None else contextlib.nullcontext()
 
 
@@ -572,11 +584,9 @@ class Searcher:
         new = [i for i in nearest if i not in have]
         if new:
             for row in self.db.execute(
-                "SELECT id, ref, text, title, rating, publisher, url, speaker, date FROM fact_checks "
-                "WHERE id IN ({})".format(", ".join("?" * len(new))), new):
-                cands.append({"kind": "fact_check", "id": row[0], "ref": row[1], "text": row[2],
-                              "title": row[3], "rating": row[4], "publisher": row[5], "url": row[6],
-                              "speaker": row[7], "date": row[8], "bm25": 0.0, "bm25_rank": None})
+                "SELECT {} FROM fact_checks WHERE id IN ({})".format(
+                    ", ".join(FACT_CHECK_COLUMNS), ", ".join("?" * len(new))), new):
+                cands.append(_fact_check(row, bm25=0.0, bm25_rank=None))
         for c in cands:
             if c["kind"] == "fact_check" and c["id"] in index.row:
                 c["dense"] = float(max(0.0, sims[index.row[c["id"]]]))
@@ -595,23 +605,16 @@ class Searcher:
         the weighted mean (no reranker file, or dense retrieval off)."""
         if self.reranker is None or self._dense is None:
             return None
-        from . import rerank
 
         def rescore(cands, comps):
             idx = [i for i, c in enumerate(cands) if c.get("dense") is not None]
             out = [None] * len(cands)
             if idx:
-                X = rerank.features([cands[i] for i in idx], [comps[i] for i in idx],
-                                    query=rerank.query_features(text, qf), speakers=self.speakers(),
-                                    dense_k=self.weights.dense_candidates)
-                w = self.weights
+                X = self._rerank_features(text, qf, [cands[i] for i in idx], [comps[i] for i in idx])
                 for i, p in zip(idx, self.reranker.probability(X)):
-                    # a different figure or year is a different claim to a fact-checker:
                     # the same explicit cost as in ``combine``, on top of the model's own view
                     # (on the train splits it changes MAP@5 by under 0.002 either way)
-                    agree = comps[i]["agree"]
-                    out[i] = (float(p) - w.number_mismatch * min(len(agree["number_mismatch"]), 2)
-                              - w.year_mismatch * min(len(agree["year_mismatch"]), 1))
+                    out[i] = float(p) - figure_mismatch_cost(comps[i]["agree"], self.weights)
             return out
 
         return rescore
@@ -627,8 +630,13 @@ class Searcher:
         if not cands:
             return [], rerank.features([], [], query=[], speakers={}, dense_k=0)
         comps = components(text, cands, embed=self.embed, qf=f)
-        return cands, rerank.features(cands, comps, query=rerank.query_features(text, f),
-                                      speakers=self.speakers(), dense_k=self.weights.dense_candidates)
+        return cands, self._rerank_features(text, f, cands, comps)
+
+    def _rerank_features(self, text: str, qf: Features, cands: list[dict], comps: list[dict]):
+        from . import rerank
+
+        return rerank.features(cands, comps, query=rerank.query_features(text, qf), speakers=self.speakers(),
+                               dense_k=self.weights.dense_candidates)
 
     def similar(self, text: str, *, limit: int = 5, kinds=("fact_check", "claim"),
                 exclude_claim: Optional[int] = None, exclude_article: Optional[int] = None) -> list[dict]:
