@@ -136,26 +136,24 @@ class Head:
 class Model:
     heads: dict
     info: dict
-    worthy: object = None  # a claims.finetuned.MiniLMHead scoring instead of the n-gram heads
+    transformer: object = None  # a claims.finetuned.MiniLMHead, scoring in place of the n-gram heads
 
     @property
     def identifier(self) -> str:
         base = self.info.get("id", "unknown")
-        return f"{self.worthy.identifier}+{base}" if self.worthy is not None else base
+        return f"{self.transformer.identifier}+{base}" if self.transformer is not None else base
 
     def predict(self, texts) -> list[dict]:
         """``checkable`` (bool), ``p_checkable`` and ``checkworthiness`` for each text."""
         texts = list(texts)
         if not texts:
             return []
-        X = featurize(texts)
-        checkable = self.heads["checkable"].score(X)
-        worthy = self.heads["checkworthy"].score(X)
-        if self.worthy is not None:
-            raw = self.worthy.scores(texts)
-            worthy = rescale(raw["checkworthy"], self.worthy.threshold)
-            if "checkable" in raw:
-                checkable = rescale(raw["checkable"], self.worthy.checkable_threshold)
+        raw = self.transformer.scores(texts) if self.transformer is not None else {}
+        X = featurize(texts) if len(raw) < 2 else None  # the n-gram heads score the rest
+        worthy = (rescale(raw["checkworthy"], self.transformer.threshold) if "checkworthy" in raw
+                  else self.heads["checkworthy"].score(X))
+        checkable = (rescale(raw["checkable"], self.transformer.checkable_threshold) if "checkable" in raw
+                     else self.heads["checkable"].score(X))
         return [
             {"checkable": bool(c >= 0.5), "p_checkable": round(float(c), 4), "checkworthiness": round(float(w), 4)}
             for c, w in zip(checkable, worthy)
@@ -203,5 +201,5 @@ def _model(with_minilm: bool) -> Model:
     if with_minilm:
         from . import finetuned
 
-        model.worthy = finetuned.head()
+        model.transformer = finetuned.head()
     return model

@@ -48,9 +48,9 @@ def test_claims_model_chooses_the_scorer(monkeypatch):
     assert figures[0]["checkworthiness"] >= 0.5 > figures[1]["checkworthiness"]
     # checkable comes from the same forward pass (lower layers), not from the n-gram head
     assert figures[0]["checkable"] and not figures[1]["checkable"]
-    raw = minilm.worthy.scores([WORTHY, NOT_WORTHY])
+    raw = minilm.transformer.scores([WORTHY, NOT_WORTHY])
     assert [f["p_checkable"] for f in figures] == [
-        round(float(p), 4) for p in checkworthiness.rescale(raw["checkable"], minilm.worthy.checkable_threshold)]
+        round(float(p), 4) for p in checkworthiness.rescale(raw["checkable"], minilm.transformer.checkable_threshold)]
     # provenance on extracted claims names the model that scored them
     claims = splitter.extract(WORTHY + " " + NOT_WORTHY).sentences
     assert claims and all(c["model"] == minilm.identifier for c in claims)
