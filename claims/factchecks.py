@@ -24,7 +24,7 @@ from typing import Callable, Iterator, Optional
 
 from sqlite_utils import Database
 
-from .registry import RegistryError, now, write
+from .registry import RegistryError, get_row, now, write
 
 FIELDS = ["text", "title", "rating", "speaker", "date", "url"]
 KNOWN = set(FIELDS) | {"id", "publisher"}
@@ -217,7 +217,4 @@ def import_records(db: Database, rows: list[dict], *, batch: int = 2000,
 
 
 def get_fact_check(db: Database, fact_check_id) -> dict:
-    rows = list(db.query("SELECT * FROM fact_checks WHERE id = ?", [fact_check_id]))
-    if not rows:
-        raise RegistryError(f"no fact-check with id {fact_check_id}")
-    return rows[0]
+    return get_row(db, "fact_checks", fact_check_id, "fact-check")

@@ -29,7 +29,7 @@ from typing import Iterable, Optional
 
 from sqlite_utils import Database
 
-from .registry import RegistryError, now, parse_id, write
+from .registry import RegistryError, get_row, now, parse_id, write
 
 # --- reading numbers, dates and names --------------------------------------------------
 
@@ -793,10 +793,7 @@ def decide_link(db: Database, link_id, state: str, *, actor=None, note=None) -> 
     link_id = parse_id(link_id, "link")
     at = now()
     with write(db):
-        row = list(db.query("SELECT * FROM claim_links WHERE id = ?", [link_id]))
-        if not row:
-            raise RegistryError(f"no link with id {link_id}")
-        link = row[0]
+        link = get_row(db, "claim_links", link_id, "link")
         if link["state"] == state:
             return link
         db.execute("UPDATE claim_links SET state = ?, decided_at = ?, decided_by = ? WHERE id = ?",

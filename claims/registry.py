@@ -139,19 +139,20 @@ def _require_force_note(note):
         raise RegistryError("--force needs a --note saying why the verdict stands without a source")
 
 
-def get_claim(db: Database, claim_id) -> dict:
-    claim_id = parse_id(claim_id, "claim")
-    rows = list(db.query("SELECT * FROM claims WHERE id = ?", [claim_id]))
+def get_row(db: Database, table: str, row_id, what: str) -> dict:
+    """The row of ``table`` with ``id = row_id``, or a RegistryError naming ``what``."""
+    rows = list(db.query(f"SELECT * FROM [{table}] WHERE id = ?", [row_id]))
     if not rows:
-        raise RegistryError(f"no claim with id {claim_id}")
+        raise RegistryError(f"no {what} with id {row_id}")
     return rows[0]
+
+
+def get_claim(db: Database, claim_id) -> dict:
+    return get_row(db, "claims", parse_id(claim_id, "claim"), "claim")
 
 
 def get_article(db: Database, article_id) -> dict:
-    rows = list(db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
-    if not rows:
-        raise RegistryError(f"no article with id {article_id}")
-    return rows[0]
+    return get_row(db, "articles", article_id, "article")
 
 
 # --- writes --------------------------------------------------------------------------
@@ -415,10 +416,7 @@ def remove_source(db: Database, source_id, *, claim_id=None, actor=None, note=No
         get_claim(db, claim_id)
     at = now()
     with write(db):
-        rows = list(db.query("SELECT * FROM sources WHERE id = ?", [source_id]))
-        if not rows:
-            raise RegistryError(f"no source with id {source_id}")
-        source = rows[0]
+        source = get_row(db, "sources", source_id, "source")
         if claim_id is not None and source["claim_id"] != int(claim_id):
             raise RegistryError(f"source {source_id} belongs to claim {source['claim_id']}, not claim {claim_id}")
         claim = get_claim(db, source["claim_id"])
