@@ -545,6 +545,7 @@ class Searcher:
         # when some fact-check has a vector (`claims factchecks embed`).
         self.use_dense = bool(dense and self.embed is not None and self.has_fact_checks)
         self._dense = None
+        self._pool = None  # the worker thread that encodes queries (``_encode_soon``)
         self._speakers = None
         # the learned reranker for fact-checks with a vector (claims/rerank.py); None:
         # the hand-set weighted mean (``combine``)
@@ -568,15 +569,31 @@ class Searcher:
             self._dense = index
         return self._dense
 
-    def _add_dense(self, text: str, cands: list[dict]) -> list[dict]:
+    def _query_vector(self, text: str):
+        from . import embeddings
+
+        return embeddings.encoder().encode([clean(text) or text])[0]
+
+    def _encode_soon(self, text: str):
+        """Start encoding ``text`` on a worker thread and return its future, or None when
+        there is no dense retrieval. The transformer pass (numpy, which lets go of the
+        GIL) then runs while SQLite (which does too) looks up the BM25 candidates."""
+        if self.dense_index() is None:
+            return None
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="claims-encode")
+        return self._pool.submit(self._query_vector, text)
+
+    def _add_dense(self, text: str, cands: list[dict], qvec=None) -> list[dict]:
         """Add the fact-checks nearest to ``text`` by stored vector to ``cands``, and put
-        the transformer's cosine on every fact-check candidate that has a vector."""
+        the transformer's cosine on every fact-check candidate that has a vector.
+        ``qvec``: the query's vector when it is already encoded."""
         index = self.dense_index()
         if index is None:
             return cands
-        from . import embeddings
-
-        sims = index.cosines(embeddings.encoder().encode([clean(text) or text])[0])
+        sims = index.cosines(self._query_vector(text) if qvec is None else qvec)
         have = {c["id"] for c in cands if c["kind"] == "fact_check"}
         k = self.weights.dense_candidates
         nearest = index.nearest(sims, k)
@@ -646,12 +663,13 @@ class Searcher:
             raise RegistryError("the query text is empty")
         if not self.has_fact_checks:
             kinds = tuple(k for k in kinds if k != "fact_check")
-        f = features(text)
-        cands = candidates(self.db, f, self.weights.candidates, kinds=kinds,
-                           exclude_claim=exclude_claim, exclude_article=exclude_article, pick=self.pick)
         with one_blas_thread() if self.embed is not None else contextlib.nullcontext():
-            if "fact_check" in kinds and self.use_dense:
-                cands = self._add_dense(text, cands)
+            qvec = self._encode_soon(text) if "fact_check" in kinds and self.use_dense else None
+            f = features(text)
+            cands = candidates(self.db, f, self.weights.candidates, kinds=kinds,
+                               exclude_claim=exclude_claim, exclude_article=exclude_article, pick=self.pick)
+            if qvec is not None:
+                cands = self._add_dense(text, cands, qvec.result())
             ranked = rank(text, cands, weights=self.weights, embed=self.embed, qf=f,
                           rescore=self._rescore(text, f))[:limit]
         return [public(m) for m in ranked]
@@ -659,6 +677,9 @@ class Searcher:
     def close(self):
         from . import embeddings
 
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
         if self.embed is not None and embeddings.static_encoder.cache_info().currsize:
             embeddings.static_encoder().save()
 

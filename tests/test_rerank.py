@@ -123,3 +123,26 @@ def test_similar_scores_fact_checks_with_the_reranker(tmp_path, run, db_path):
     old = matching.Searcher(db, rerank=False)
     assert old.reranker is None
     assert old.similar(query, limit=1, kinds=("fact_check",))[0]["score"] != found[0]["score"]
+
+
+@pytest.mark.skipif(not embeddings.available(), reason="the embedding model is not installed")
+def test_the_query_is_encoded_on_a_worker_thread_while_bm25_runs(tmp_path, run, db_path):
+    import threading
+
+    path = tmp_path / "fc.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "Unemployment fell to 3.5% in 2019."}) + "\n")
+    assert run("factchecks", "import", str(path)).exit_code == 0
+    searcher = matching.Searcher(registry.open_registry(db_path))
+    threads, encode = [], searcher._query_vector
+
+    def recording(text):
+        threads.append(threading.current_thread().name)
+        return encode(text)
+
+    searcher._query_vector = recording
+    found = searcher.similar("Joblessness dropped to 3.5 percent in 2019.", kinds=("fact_check",))
+    assert found[0]["ref"] == "a" and found[0]["why"]
+    assert threads and threads[0].startswith("claims-encode")
+    pool = searcher._pool
+    searcher.close()
+    assert searcher._pool is None and pool._shutdown
