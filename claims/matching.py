@@ -586,14 +586,14 @@ class Searcher:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="claims-encode")
         return self._pool.submit(self._query_vector, text)
 
-    def _add_dense(self, text: str, cands: list[dict], qvec=None) -> list[dict]:
-        """Add the fact-checks nearest to ``text`` by stored vector to ``cands``, and put
-        the transformer's cosine on every fact-check candidate that has a vector.
-        ``qvec``: the query's vector when it is already encoded."""
+    def _add_dense(self, cands: list[dict], qvec) -> list[dict]:
+        """Add the fact-checks nearest to the query's vector ``qvec`` by stored vector to
+        ``cands``, and put the transformer's cosine on every fact-check candidate that has
+        a vector."""
         index = self.dense_index()
         if index is None:
             return cands
-        sims = index.cosines(self._query_vector(text) if qvec is None else qvec)
+        sims = index.cosines(qvec)
         have = {c["id"] for c in cands if c["kind"] == "fact_check"}
         k = self.weights.dense_candidates
         nearest = index.nearest(sims, k)
@@ -643,7 +643,9 @@ class Searcher:
 
         f = features(text)
         cands = candidates(self.db, f, self.weights.candidates, kinds=("fact_check",), pick=self.pick)
-        cands = [c for c in self._add_dense(text, cands) if c.get("dense") is not None]
+        if self.dense_index() is not None:
+            cands = self._add_dense(cands, self._query_vector(text))
+        cands = [c for c in cands if c.get("dense") is not None]
         if not cands:
             return [], rerank.features([], [], query=[], speakers={}, dense_k=0)
         comps = components(text, cands, embed=self.embed, qf=f)
@@ -664,12 +666,12 @@ class Searcher:
         if not self.has_fact_checks:
             kinds = tuple(k for k in kinds if k != "fact_check")
         with one_blas_thread() if self.embed is not None else contextlib.nullcontext():
-            qvec = self._encode_soon(text) if "fact_check" in kinds and self.use_dense else None
+            encoding = self._encode_soon(text) if "fact_check" in kinds and self.use_dense else None
             f = features(text)
             cands = candidates(self.db, f, self.weights.candidates, kinds=kinds,
                                exclude_claim=exclude_claim, exclude_article=exclude_article, pick=self.pick)
-            if qvec is not None:
-                cands = self._add_dense(text, cands, qvec.result())
+            if encoding is not None:
+                cands = self._add_dense(cands, encoding.result())
             ranked = rank(text, cands, weights=self.weights, embed=self.embed, qf=f,
                           rescore=self._rescore(text, f))[:limit]
         return [public(m) for m in ranked]
