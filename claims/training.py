@@ -194,13 +194,6 @@ def prf(y, pred) -> dict:
 # --- the checkable head of the fine-tuned MiniLM model (scripts/train-minilm) -------------
 
 MINILM_MAX_TOKENS = 64
-MINILM_CHECKABLE_LAYERS = (6,)  # the fine-tuned last layer, which the check-worthy head reads too
-
-
-def minilm_checkable_features(texts, encoder) -> np.ndarray:
-    """Mean-pooled outputs of ``MINILM_CHECKABLE_LAYERS`` of ``encoder`` (the fine-tuned
-    model's, ``finetuned.MiniLMHead(path).encoder``), by the package's numpy path."""
-    return encoder.pooled(list(texts), layers=MINILM_CHECKABLE_LAYERS)
 
 
 def fit_minilm_checkable(X, y, w, groups) -> cw.Head:
