@@ -193,8 +193,6 @@ def prf(y, pred) -> dict:
 
 # --- the checkable head of the fine-tuned MiniLM model (scripts/train-minilm) -------------
 
-MINILM_MAX_TOKENS = 64
-
 
 def fit_minilm_checkable(X, y, w, groups) -> cw.Head:
     """A logistic regression on standardised features, its threshold by 3-fold CV with
