@@ -23,7 +23,7 @@ from functools import lru_cache
 from . import atomic, checkworthiness, claimant, claimtypes, sentences
 
 NAME = "claims.splitter"
-VERSION = "2"
+VERSION = "3"
 THRESHOLD = 0.5  # checkworthiness at or above this is check-worthy (the model's cut maps here)
 
 # A platform name starts furniture ("Facebook", "Twitter: @x") unless a sentence follows
