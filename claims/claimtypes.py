@@ -1,8 +1,10 @@
 """Full Fact's claim types (Konstantinovskiy et al. 2021) by transparent rules:
 quantity, correlation or causation, current laws or rules, prediction, personal
-experience, other claim, not a claim. There is no labelled data for the types in
-../shared/eval, so these rules are not measured; the checkable model decides
-"not a claim", the rules pick among the others in the order Full Fact lists them.
+experience, other claim, not a claim. The checkable model decides "not a claim"; the
+rules pick among the others: a penalty is a rule, a forecast a prediction (even of a
+number), then quantity, correlation or causation, rules, prediction, personal experience
+in the order Full Fact lists them. ../shared/eval has no type labels; scripts/eval-rules
+measures these rules on hand-labelled sentences of its development pages.
 """
 
 import re
@@ -11,7 +13,8 @@ TYPES = ["quantity", "correlation or causation", "current laws or rules", "predi
          "personal experience", "other claim", "not a claim"]
 
 _CAUSE = re.compile(r"\b(because|caused?|causes|causing|due to|led to|leads? to|result(ed|s)? in|as a result|"
-                    r"thanks to|linked to|responsible for|contribut(e|es|ed) to|blamed? for|increases? the risk)\b", re.I)
+                    r"thanks to|linked to|responsible for|contribut(e|es|ed) to|blamed? for|increases? the risk|"
+                    r"trigger(s|ed|ing)?|(made|makes|make) the difference|(occurs|happens) when)\b", re.I)
 # Numbers that name rather than count: docket and section numbers, years, dates, times.
 _IDENTIFIER = re.compile(
     r"\b(?:dkt|no|nos|sec|case|rule|article|art|title|chapter|ch|vol|p|pp|exhibit|ex|docket)\.?\s*#?\d[\d\-–.]*"
@@ -20,19 +23,32 @@ _IDENTIFIER = re.compile(
     r"|\b\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\b\d+\s+U\.?\s?S\.?\s?C\.?",
     re.I,
 )
-_QUANTITY = re.compile(r"\d|\b(percent|per cent|million|billion|trillion|thousands?|hundreds?|half|twice|double[sd]?|"
-                       r"tripled?|majority|most|fewer|more than|less than|average|rate|record)\b", re.I)
-_RULE = re.compile(r"\b(law|laws|legal|illegal|rule[sd]?|ruling|court|judge|statute|code|act|regulation|"
-                   r"memorandum|order|injunction|allow(s|ed)?|permit(s|ted)?|prohibit(s|ed)?|requires?|"
-                   r"ban(s|ned)?|authori[sz]e[sd]?|mandat(e|es|ory)|eligible|entitled|lawsuit|constitution(al)?)\b|§|\bU\.S\.C\b", re.I)
-_PREDICT = re.compile(r"\b(will|going to|expected to|forecasts?|predict(s|ed)?|projected|next (year|month|week)|by 20\d\d|"
-                      r"would (cost|create|raise|cut|lead))\b", re.I)
-_PERSONAL = re.compile(r"^\W*(I|we|my|our)\b|\b(I|we) (was|were|have|had|saw|met|grew up|lived|worked)\b", re.I)
+# A number that counts stands alone ("$4m", "3.5%", "590 km"), unlike the digits of a name
+# ("my6sense", "IL-25", "4K", "F-35") or a score ("2-1"); "most" counts unless superlative.
+_QUANTITY = re.compile(r"(?<![\w-])\d[\d,.]*(?:\s*%|(?:m|bn|k|tn)\b|(?![\w-]))"
+                       r"|\b(percent|per cent|million|billion|trillion|thousands?|hundreds?|half|twice|double[sd]?|"
+                       r"tripled?|majority|fewer|more than|less than|average|rate|record (?:highs?|lows?|levels?|number))\b"
+                       r"|(?<!\bthe )\bmost\b", re.I)
+_RULE = re.compile(r"\b(law|laws|legal|illegal|legali[sz]ed|rule[sd]?|ruling|court|judge|statute|code|regulation|"
+                   r"memorandum|order(?! to)|injunction|allow(s|ed)?|permit(s|ted)?|prohibit(s|ed)?|requires?|"
+                   r"ban(s|ned)?|authori[sz]e[sd]?|mandat(e|es|ory)|eligible|entitled|lawsuit|constitution(al)?)\b"
+                   r"|§|\bU\.S\.C\b|\b[A-Z]\w* Act\b", re.I)
+_PENALTY = re.compile(r"\bfaces? (?:a maximum of|a minimum of|up to)\b|\b(?:maximum|minimum) (?:sentence|penalty|fine)\b|"
+                      r"\b(?:years?|months?) in (?:prison|jail)\b", re.I)
+_PREDICT = re.compile(r"\b(will|going to|expected to|set to|scheduled to|due to (?:be|open|launch|start)|forecasts?|"
+                      r"predict(s|ed)?|projected|next (year|month|week)|by 20\d\d|would (cost|create|raise|cut|lead))\b"
+                      r"|[’']ll\b", re.I)
+_PERSONAL = re.compile(r"^\W*(I|we|my|our)\b|\b(I|we) (was|were|have|had|saw|met|grew up|lived|worked|found|tested)\b"
+                       r"|\b(I|we)[’'](ve|m|re)\b|\bin (my|our) (use|experience|testing|tests)\b", re.I)
 
 
 def claim_type(text: str, checkable: bool) -> str:
     if not checkable:
         return "not a claim"
+    if _PENALTY.search(text):
+        return "current laws or rules"
+    if _PREDICT.search(text) and not _CAUSE.search(text):
+        return "prediction"  # a forecast, even of a number
     if _QUANTITY.search(_IDENTIFIER.sub(" ", text)):
         return "quantity"
     if _CAUSE.search(text):

@@ -224,6 +224,19 @@ def test_extract_never_crashes_and_offsets_slice_back(raw):
     ("We will cut taxes next year.", "prediction"),
     ("I grew up on a farm outside Dayton.", "personal experience"),
     ("The senator met the governor on Monday.", "other claim"),
+    # digits inside a name or a score are not a quantity; a superlative is not either
+    ("The IL-25 protein alerts the immune system.", "other claim"),
+    ("The team won the final 2-1 on Sunday.", "other claim"),
+    ("It is one of the most popular parks in Ohio.", "other claim"),
+    ("Most voters backed the plan.", "quantity"),
+    ("The deficit will reach $2 trillion by 2030.", "prediction"),  # a forecast of a number
+    ("The plant is scheduled to open in 2027.", "prediction"),
+    ("He faces up to 10 years in prison and a $250,000 fine.", "current laws or rules"),
+    ("Cannabis has been legalized in 11 states.", "quantity"),
+    ("The Clean Air Act bans the sale of leaded fuel.", "current laws or rules"),
+    ("She left early in order to catch the train home.", "other claim"),
+    ("The enzyme triggers the release of insulin.", "correlation or causation"),
+    ("We've tested the laptop since its launch.", "personal experience"),
 ])
 def test_claim_types(text, kind):
     from claims import claimtypes
