@@ -47,9 +47,9 @@ _STRONG = {"said", "says", "say", "told", "tells", "testified", "testifies", "tw
            "complained", "alleged", "alleges", "cautioned", "boasted", "countered", "claimed", "claims",
            "stressed", "stresses", "reiterated", "reiterates", "wondered"}
 # often not speech: "added 0.1%", "continues to give", "reported losses", "rules out"
-_WEAK = {"added", "adds", "continued", "continues", "wrote", "writes", "responded", "replied", "stated", "states", "noted", "notes", "announced",
-         "announces", "reported", "reports", "ruled", "rules", "concluded", "concludes", "declared", "observed",
-         "recalled", "suggested", "predicted", "estimated", "maintained", "maintains", "asked", "asks",
+_WEAK = {"added", "adds", "continued", "continues", "wrote", "writes", "responded", "replied", "stated", "states",
+         "noted", "notes", "announced", "announces", "reported", "reports", "ruled", "rules", "concluded",
+         "concludes", "declared", "observed", "recalled", "suggested", "predicted", "estimated", "maintained", "maintains", "asked", "asks",
          "posted", "confirmed", "confirms", "pointed out", "points out"}
 _VERB = re.compile(r"\b(?:pointed out|points out|according to|[a-z]+)\b")
 
@@ -77,9 +77,14 @@ _AFTER_STOP = {"in", "on", "during", "after", "before", "when", "while", "as", "
                "friday", "saturday", "sunday", "earlier", "later", "at", "and", "but", "because", "though",
                "although", "according", "via", "through", "about"}
 _PRONOUNS = {"she", "he", "they", "it"}
+_FIRST_PERSON = {"i", "we", "you"}
+# stop words that end a speaker's phrase even when capitalised (not part of a name)
+_OPENERS = _PRONOUNS | _FIRST_PERSON | _LEADING | {
+    "after", "before", "while", "when", "as", "if", "though", "although", "because", "since", "that", "which",
+    "who", "what", "where", "whether", "this", "these", "those", "there", "here", "its", "his", "her", "their",
+    "our", "my", "your", "not", "never", "is", "was", "were", "are", "has", "have", "had"}
 _TIME = (r"(?:last|this|next|on|early|late) (?:week|month|year|monday|tuesday|wednesday|thursday|friday|saturday|"
          r"sunday|night|morning|evening|weekend)")
-_FIRST_PERSON = {"i", "we", "you"}
 _ORGANISATION = re.compile(
     r"\b(?:ministry|office|department|agency|union|league|court|company|corporation|inc|ltd|association|"
     r"organi[sz]ation|council|commission|committee|bank|university|institute|news|times|post|reuters|nations|"
@@ -89,7 +94,6 @@ _ORGANISATION = re.compile(
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Col|Lt|Jr|Sr|St|Prof|Sgt|Capt|Maj)\.|"
                     r"[A-Z]\.(?=\s+[A-Z])|[\w’'&-]+(?:[’']s)?|[^\w\s]")
 _OPEN = "“\""
-_CLOSE_ONLY = "”"
 
 
 def _tokens(text: str) -> list[str]:
@@ -119,6 +123,8 @@ def _is_verb(sentence: str, m: re.Match) -> bool:
         return False
     before = _tokens(sentence[:m.start()])
     prev = before[-1].lower() if before else ""
+    if len(before) > 1 and _capitalised(before[-1]):
+        prev = ""  # a name ("Theresa May said"), not a modal
     if prev in {"is", "was", "were", "are", "be", "been", "being", "to", "will", "would", "could", "should",
                 "might", "may", "must", "can", "some", "a", "the", "any", "no", "final", "their", "his", "her",
                 "its", "our", "my", "your", "i", "we", "you", "i’ve", "i've", "we’ve", "we've", "let", "who",
@@ -180,10 +186,8 @@ def _before(sentence: str, start: int) -> str | None:
         if low == "to" and phrase and _capitalised(phrase[0]):
             phrase.insert(0, tok)  # "ambassador to Britain"
             continue
-        if low in _STOP and not _acronym(tok) and not (_capitalised(tok) and phrase and low not in _PRONOUNS and low not in _FIRST_PERSON
-                                 and low not in {"but", "and", "so", "yet", "however", "then", "now", "also",
-                                                 "still", "meanwhile", "after", "before", "while", "when", "as",
-                                                 "if", "though", "although", "because", "since"}):
+        if low in _STOP and not _acronym(tok) and not (_capitalised(tok) and low not in _OPENERS):
+            # a stop word ends the phrase, unless it is part of a name ("Theresa May said")
             if not phrase and low in _PRONOUNS | _FIRST_PERSON:
                 phrase.append(tok)
             break
@@ -306,8 +310,8 @@ def attributions(sentence: str) -> list[tuple[int, str, bool, bool]]:
             inverted, who = False, _before(sentence, m.start())
         if who is None:
             continue
-        found.append((m.start(), who, _closes_sentence(sentence, m) and (inverted or bool(re.search(r"[,”\"]", left))),
-                      False))
+        closes = _closes_sentence(sentence, m) and (inverted or bool(re.search(r"[,”\"]", left)))
+        found.append((m.start(), who, closes, False))
     return found
 
 

@@ -103,6 +103,7 @@ def test_claims_only_use_words_of_their_sentence():
     ("Two officials briefed on the talks said the deal was close.", "Two officials briefed on the talks"),
     ("A nurse at the clinic told the paper that 12 patients died.", "A nurse at the clinic"),
     ("Exports fell 3% in May, analysts say.", "analysts"),
+    ("Theresa May said the deal was done.", "Theresa May"),  # "May" in a name is no modal
     ("The plant closed in June, people familiar with the matter said.", "people familiar with the matter"),
     ("Maria Lind said he had agreed to resign, Tom Hale testified.", "Tom Hale"),  # the closing attribution
     ("The court last week ruled that the ban was lawful.", "The court"),
