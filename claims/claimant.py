@@ -77,6 +77,7 @@ _AFTER_STOP = {"in", "on", "during", "after", "before", "when", "while", "as", "
                "friday", "saturday", "sunday", "earlier", "later", "at", "and", "but", "because", "though",
                "although", "according", "via", "through", "about"}
 _PRONOUNS = {"she", "he", "they", "it"}
+_WINDOW = 400  # characters read on each side of a speech verb
 _FIRST_PERSON = {"i", "we", "you"}
 # stop words that end a speaker's phrase even when capitalised (not part of a name)
 _OPENERS = _PRONOUNS | _FIRST_PERSON | _LEADING | {
@@ -291,28 +292,38 @@ def _closes_sentence(sentence: str, m: re.Match) -> bool:
 def attributions(sentence: str) -> list[tuple[int, str, bool, bool]]:
     """Every attribution in one sentence: ``(position, speaker, closes_the_sentence, according_to)``."""
     found = []
-    for m in _VERB.finditer(sentence):
-        if not _is_verb(sentence, m):
-            continue
-        word = m.group().lower()
-        left = sentence[:m.start()].rstrip()
-        if word == "according to":
-            source = re.match(r"\s*((?:[^,;:“”\"()]|\.(?=\w))+?)(?:[,;:“”\"()]|\.(?!\w)|$)", sentence[m.end():])
-            who = source.group(1).strip() if source and len(source.group(1).split()) <= 12 else None
-            who = who if who and who.split()[0].lower() not in _FIRST_PERSON | {"which", "what"} else None
-            if who:
-                found.append((m.start(), who, _closes_sentence(sentence, m), True))
-            continue
-        inverted = bool(re.search(r"(?:,|[”\"’],?)$", left)) and word not in {"told", "tells"}
-        who = _after(sentence, m.end()) if inverted else _before(sentence, m.start())
-        if inverted and (not who or who.lower() in _PRONOUNS):
-            # "“...,” she said" and "X, the aide, said ..." read as inverted only by their comma
-            inverted, who = False, _before(sentence, m.start())
-        if who is None:
-            continue
-        closes = _closes_sentence(sentence, m) and (inverted or bool(re.search(r"[,”\"]", left)))
-        found.append((m.start(), who, closes, False))
+    for whole in _VERB.finditer(sentence):
+        # a speaker is written near its verb: reading a window around each verb keeps a
+        # pathological "sentence" (a page with no full stop) linear in its length
+        lo = max(0, whole.start() - _WINDOW)
+        sentence_part = sentence[lo:whole.end() + _WINDOW]
+        m = _VERB.match(sentence_part, whole.start() - lo)
+        one = _attribution(sentence_part, m, lo) if _is_verb(sentence_part, m) else None
+        if one:
+            found.append(one)
     return found
+
+
+def _attribution(sentence: str, m: re.Match, offset: int) -> tuple[int, str, bool, bool] | None:
+    """The attribution made by the speech verb ``m`` of ``sentence`` (which starts at
+    ``offset`` of the whole sentence), or None."""
+    word = m.group().lower()
+    left = sentence[:m.start()].rstrip()
+    if word == "according to":
+        source = re.match(r"\s*((?:[^,;:“”\"()]|\.(?=\w))+?)(?:[,;:“”\"()]|\.(?!\w)|$)", sentence[m.end():])
+        who = source.group(1).strip() if source and len(source.group(1).split()) <= 12 else None
+        if not who or who.split()[0].lower() in _FIRST_PERSON | {"which", "what"}:
+            return None
+        return offset + m.start(), who, _closes_sentence(sentence, m), True
+    inverted = bool(re.search(r"(?:,|[”\"’],?)$", left)) and word not in {"told", "tells"}
+    who = _after(sentence, m.end()) if inverted else _before(sentence, m.start())
+    if inverted and (not who or who.lower() in _PRONOUNS):
+        # "“...,” she said" and "X, the aide, said ..." read as inverted only by their comma
+        inverted, who = False, _before(sentence, m.start())
+    if who is None:
+        return None
+    closes = _closes_sentence(sentence, m) and (inverted or bool(re.search(r"[,”\"]", left)))
+    return offset + m.start(), who, closes, False
 
 
 def find(sentence: str) -> str | None:

@@ -277,3 +277,17 @@ def test_a_very_long_line_is_split_in_pieces_with_the_same_result():
     line = " ".join([sentence] * 400)  # 28,000 characters on one line
     spans = sentences.split_sentences(line)
     assert [line[a:b] for a, b in spans] == [sentence] * 400
+
+
+def test_claimant_reads_a_window_around_each_verb(monkeypatch):
+    """A page with no full stop is one long "sentence" with hundreds of speech verbs: the
+    claimant rules read a fixed window around each verb, so the text they tokenize grows
+    with the sentence, not with its square (counted, not timed)."""
+    read = []
+    tokens = claimant._tokens
+    monkeypatch.setattr(claimant, "_tokens", lambda text: read.append(len(text)) or tokens(text))
+    for n in (2_000, 8_000):
+        read.clear()
+        sentence = " ".join("Smith said the price rose" if i % 5 == 0 else "and then" for i in range(n)) + "."
+        assert claimant.find(sentence) == "Smith"
+        assert sum(read) < 6 * claimant._WINDOW * sentence.count(" said ")
