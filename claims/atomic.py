@@ -7,7 +7,12 @@ matters". Every word of a claim comes from its sentence: a second clause without
 subject borrows the first clause's subject, nothing else is added. Qualifiers ("only",
 "may", "about", numbers, dates) stay with their clause. A sentence is split only at a
 coordinating "but", "and", "while", "whereas", "yet" or a semicolon whose two sides are
-each a clause with its own verb; anything doubtful stays whole.
+each a clause with its own verb (the second one's subject may follow an introductory
+phrase: "but thanks to its new chips, it ..."), or whose second side is a verb phrase
+sharing the first one's subject ("... was shelved in 2017 but was re-opened", "The group
+said ..., and demanded ..."). Kept whole: a list ("the door sills, and the diffuser"), a
+sentence opening with a subordinate clause ("Although ..., A, and B": it qualifies both),
+a question, a quotation, and anything doubtful.
 """
 
 import re
@@ -17,12 +22,24 @@ _AUX = (r"(?:is|are|was|were|has|have|had|can|could|will|would|may|might|must|sh
 _IRREGULAR = (r"(?:fell|rose|grew|made|took|gave|said|won|lost|paid|spent|cut|hit|set|put|began|came|went|saw|"
               r"told|found|left|kept|held|brought|bought|sold|built|met|ran|led|got|became|knew|thought|"
               r"wrote|chose|drew|drove|fought|flew|forgot|hid|meant|sent|stood|struck|taught|understood)")
-_FINITE = re.compile(rf"\b(?:{_AUX}|{_IRREGULAR}|[a-z]+ed|[a-z]+s)\b")
+# a verb-like word: an auxiliary, an irregular past, "-ed", or "-s" but for common words
+# that are not verbs ("as", "this", "its", "across", "various", "crisis", "focus")
+_FINITE = re.compile(rf"\b(?:{_AUX}|{_IRREGULAR}|[a-z]+ed|(?!(?:as|this|its|his|us|thus|perhaps|always|whereas|"
+                     rf"unless|towards|besides|sometimes|plus|news|yes)\b)[a-z]+(?<!ss)(?<!ous)(?<!is)(?<!us)s)\b")
 _SUBJECT_START = re.compile(
-    r"^(?:the|a|an|this|that|these|those|it|he|she|they|we|i|you|its|his|her|their|our|my|"
-    r"there|[A-Z][\w’'.-]*)\b"
+    r"^(?:the|a|an|this|these|those|it|he|she|they|we|i|you|its|his|her|their|our|my|"
+    r"there|nothing|nobody|no one|none|some|many|most|all|both|each|every\w*|someone|something|several|"
+    r"few|one|another|others?|[A-Z][\w’'.-]*)\b"
 )
+# an introductory phrase before the subject: "but thanks to its new chips, it is ..."
+_INTRODUCED = re.compile(r"^[^,;]{2,60},\s+")
 _JOIN = re.compile(r"(?:;\s+|,?\s+(?:but|while|whereas|yet)\s+|,\s+and\s+)")
+# a sentence that opens with a subordinate clause ("Although ..., it was ...") stays whole:
+# its clause qualifies every statement after it
+_SUBORDINATE_OPENING = re.compile(r"^\W*(?:although|though|even though|even if|if|unless|because|when|whenever|"
+                                  r"while|whereas)\b", re.I)
+_VERB_IN = re.compile(rf"\b(?:{_AUX}|{_IRREGULAR}|[a-z]+ed)\b")
+_PAST = re.compile(rf"^(?:{_IRREGULAR}|[a-z]+ed)\b")
 _LEADING_AUX = re.compile(rf"^{_AUX}\b", re.I)
 _FIRST_AUX = re.compile(rf"\s(?={_AUX}\b)", re.I)
 _FIRST_VERB = re.compile(rf"\s(?={_IRREGULAR}\b|[a-z]+(?:ed|s)\b)")
@@ -35,7 +52,35 @@ def _subject(clause: str) -> str | None:
         return None
     subject = clause[: m.start()].strip()
     return subject if 1 <= _words(subject) <= 8 else None
-_ATTRIBUTION_TAIL = re.compile(r",\s+(?:[\w’'-]+\s+){0,6}?(?:said|says|wrote|told|added|continued)\b.*$")
+
+
+def _clause(right: str) -> bool:
+    """Does ``right`` start a statement of its own: a subject (perhaps after an introductory
+    phrase without a verb, "thanks to its new chips, it ...") and a verb soon after."""
+    def opens(start):
+        return bool(_SUBJECT_START.match(start) and _FINITE.search(" ".join(start.split()[:8])))
+
+    opening = _INTRODUCED.match(right)
+    return opens(right) or bool(opening and not _VERB_IN.search(opening.group()) and opens(right[opening.end():]))
+
+
+def _list_item_before(left: str) -> bool:
+    """True when ``left`` ends in a short list item after a comma or dash ("..., the door sills"),
+    not a short clause ("But, it is portable")."""
+    m = re.search(r"(?:,|\s[—–-])\s+([^,—–]*)$", left)
+    return bool(m) and _words(m.group(1)) <= 4 and not _VERB_IN.search(m.group(1))
+
+
+def _past_subject(first: str) -> bool:
+    """For "The group said ..., and demanded ...": the first clause opens with its subject
+    and a past-tense verb that is not an auxiliary, which the second clause shares."""
+    verb = _FIRST_AUX.search(first) or _FIRST_VERB.search(first)
+    if not verb or _FIRST_AUX.search(first[:verb.end() + 1]) or re.search(r"\bthat\b", first[verb.end():]):
+        return False  # "told them that he tried ..., but failed": the verb may be the inner clause's
+    subject = first[:verb.start()].strip()
+    return (1 <= _words(subject) <= 6 and "," not in subject and bool(_PAST.match(first[verb.end():].lstrip()))
+            and bool(_SUBJECT_START.match(subject))
+            and not re.match(r"(?:In|On|At|For|After|Before|With|By|From)\b", subject))
 
 
 def _words(s: str) -> int:
@@ -49,6 +94,8 @@ def split(sentence: str) -> list[str]:
         return [s]
     if s[:1] in "“\"" or re.search(r"[“”\"]", s):
         return [s]  # quotations are kept whole: the speaker's words stay together
+    if _SUBORDINATE_OPENING.match(s) or s.rstrip("”’\"' )").endswith("?"):
+        return [s]  # "Although ..., A, and B": the clause qualifies both; a question states nothing
     parts = []
     last = 0
     for m in _JOIN.finditer(s):
@@ -58,7 +105,10 @@ def split(sentence: str) -> list[str]:
             continue
         if not _FINITE.search(left):
             continue
-        if _LEADING_AUX.match(right) or (_SUBJECT_START.match(right) and _FINITE.search(" ".join(right.split()[:8]))):
+        if m.group().strip(" ,") == "and" and _list_item_before(left):
+            continue  # "the door sills, and the diffuser": the end of a list
+        if _clause(right) or _LEADING_AUX.match(right) \
+                or (_PAST.match(right) and _past_subject(s[:m.start()])):
             parts.append((last, m.start()))
             last = m.end()
     if not parts:
@@ -70,9 +120,9 @@ def split(sentence: str) -> list[str]:
         clause = s[a:b].strip().rstrip(",;")
         if subject is None:
             subject = _subject(clause)
-        if _LEADING_AUX.match(clause) and subject:
+        if (_LEADING_AUX.match(clause) or _PAST.match(clause)) and a > 0:
+            if not subject:
+                return [s]  # no subject to borrow: keep the sentence whole
             clause = f"{subject} {clause}"
-        elif _LEADING_AUX.match(clause):
-            return [s]  # no subject to borrow: keep the sentence whole
         claims.append(clause)
     return claims

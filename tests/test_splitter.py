@@ -61,8 +61,26 @@ def test_atomic_split_borrows_the_subject_and_keeps_qualifiers():
     assert two == ["Prices rose only 5% in May", "they may fall about 2% in June."]
 
 
+@pytest.mark.parametrize("sentence, claims", [
+    ("Rents rose 4% in Leeds; in York and Hull, they fell 2% over the year.",
+     ["Rents rose 4% in Leeds", "in York and Hull, they fell 2% over the year."]),  # a subject after a phrase
+    ("Her first album was a success, and nothing suggested that the second would flop.",
+     ["Her first album was a success", "nothing suggested that the second would flop."]),
+    ("The plant used old parts in 2019 but thanks to new funding, it is now fully modern.",
+     ["The plant used old parts in 2019", "thanks to new funding, it is now fully modern."]),
+    ("The union rejected the offer on Monday, and called a strike for March.",
+     ["The union rejected the offer on Monday", "The union called a strike for March."]),  # a shared subject
+])
+def test_atomic_split_more_shapes(sentence, claims):
+    assert atomic.split(sentence) == claims
+
+
 @pytest.mark.parametrize("sentence", [
     "The deal allows DHS to ask the IRS to confirm the home addresses of illegal immigrants.",
+    "The kit includes a pump, two tyres, the lights, and a small bell for the handlebar.",  # a list
+    "Although the plan was approved, it was never funded, and was dropped in May.",  # "although" covers both
+    "Why did the council raise taxes by 4%, and who will pay for the new bridge?",  # a question
+    "The nurse told them that she tried to call, but failed to reach the family in time.",  # an inner clause
     "Unemployment fell to 3.5% in 2019 and wages rose.",  # no comma before "and": one statement
     "Biden not only allowed them in, but he also lost them.",
     "“We will win, but it will be hard,” she said.",  # a quotation stays whole
