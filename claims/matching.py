@@ -24,7 +24,7 @@ import functools
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Optional
 
 from sqlite_utils import Database
@@ -110,6 +110,7 @@ class Number:
     value: float
     unit: str  # '', '%', or a currency code
     text: str
+    after: tuple = field(default=(), compare=False)  # the two words after it: ("years", "old")
 
     def agrees(self, other: "Number") -> bool:
         if self.unit and other.unit and self.unit != other.unit:
@@ -167,7 +168,7 @@ def features(text: str) -> Features:
             continue
         if raw.lower() in ("one", "half") and not m.group("scale"):
             continue  # "one of the", "half the": rarely a figure being claimed
-        numbers.append(n)
+        numbers.append(replace(n, after=tuple(_WORD.findall(text[m.end():m.end() + 40].lower())[:2])))
     words, seen = [], set()
     for w in _WORD.findall(text):
         lw = w.lower().replace("’", "'")
@@ -203,7 +204,10 @@ def compare(q: Features, c: Features) -> dict:
             continue
         rivals = [m for m in c.numbers if m.unit == n.unit and (m.text[:1].isdigit() or m.unit or m.value >= 100)]
         if rivals and (n.text[:1].isdigit() or n.unit or n.value >= 100):  # not "two" vs "20"
-            closest = min(rivals, key=lambda m: abs(math.log10(abs(m.value) + 1e-9) - math.log10(abs(n.value) + 1e-9)))
+            # the figure said of the same thing ("58 years old" vs "48 years old", not "50 years"),
+            # then the nearest in size
+            closest = min(rivals, key=lambda m: (-len(set(m.after) & set(n.after)),
+                                                 abs(math.log10(abs(m.value) + 1e-9) - math.log10(abs(n.value) + 1e-9))))
             mismatched.append(f"{n.text} vs {closest.text}")
     shared_years = sorted(q.years & c.years)
     year_mismatch = []

@@ -145,6 +145,12 @@ def test_number_and_year_mismatch_lower_the_score_and_show_in_why(imported, mode
     assert year["why"]["disagree"] == ["2020 vs 2019"]
 
 
+def test_a_mismatch_names_the_figure_said_of_the_same_thing():
+    q = matching.features("The average bridge in Missouri is 58 years old.")
+    c = matching.features("The average bridge in Missouri is 48 years old; most were designed to last 50 years.")
+    assert matching.compare(q, c)["number_mismatch"] == ["58 vs 48"]  # not 50, the nearer figure
+
+
 def test_numbers_dates_names_read_from_text():
     f = matching.features("Donald Trump said unemployment fell to 3.5% in 2019 and £2 billion was spent")
     assert {(n.value, n.unit) for n in f.numbers} == {(3.5, "%"), (2e9, "GBP")}
