@@ -26,6 +26,11 @@ _SKIP_ATTR = re.compile(
     r"caption|credit|byline|author|newsletter|sign-?up|promo|related|share|social|subscribe|comment|sidebar|widget",
     re.I,
 )
+# hidden inline furniture inside the prose: hover cards ("Ilhan OmarIlhan OmarHillicon
+# Valley: ... MORE" on thehill.com), tooltips, screen-reader-only labels, hidden elements
+_HIDDEN_CLASS = re.compile(r"rollover[\w-]*block|hover-?card|tooltip|popover|sr-only|visually-hidden|screen-reader",
+                           re.I)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "td", "th", "tr",
                "div", "section", "article", "ul", "ol", "table", "br", "header"}
 
@@ -37,6 +42,7 @@ def main_text(html: str) -> tuple[str, dict]:
     paragraphs are the text, if one of them reads as prose."""
     import trafilatura
 
+    html = without_hidden(html)
     doc = trafilatura.bare_extraction(
         html, include_comments=False, include_tables=False, with_metadata=True, favor_precision=True
     )
@@ -53,6 +59,31 @@ def main_text(html: str) -> tuple[str, dict]:
     blocks = _blocks_of(getattr(doc, "body", None), text)
     blocks = add_missing_prose(blocks, readability_paragraphs(html))
     return "\n\n".join("\n".join(lines) for lines in blocks), _meta(doc)
+
+
+def without_hidden(html: str) -> str:
+    """The page without the elements a reader never sees in the text: ``_HIDDEN_CLASS``, and
+    short elements hidden by an inline ``display: none`` or the ``hidden`` attribute. The
+    page as it was when it has none or does not parse."""
+    if not re.search(r"rollover|hover|tooltip|popover|sr-only|visually-hidden|screen-reader|display\s*:\s*none|"
+                     r"visibility\s*:\s*hidden|\shidden[\s>=]", html, re.I):
+        return html
+    try:
+        import lxml.html
+
+        tree = lxml.html.document_fromstring(html)
+    except Exception:  # trafilatura copes with what lxml refuses
+        return html
+    dropped = False
+    for el in list(tree.iter()):
+        if not isinstance(el.tag, str) or el.getparent() is None or el.tag in ("html", "body", "head"):
+            continue
+        hidden = _HIDDEN_STYLE.search(el.get("style") or "") or el.get("hidden") is not None
+        # a long hidden block may be the rest of the article behind "Read more": it stays
+        if _HIDDEN_CLASS.search(el.get("class") or "") or (hidden and len(el.text_content()) < 300):
+            el.drop_tree()  # keeps the tail: the prose after the element
+            dropped = True
+    return lxml.html.tostring(tree, encoding="unicode") if dropped else html
 
 
 def _meta(doc) -> dict:

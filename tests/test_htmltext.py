@@ -177,3 +177,23 @@ def test_a_sentence_starting_with_a_platform_name_is_prose():
     assert said in kept
     assert "Facebook also changed its rules last week." in kept
     assert "Twitter" not in body(f"{PROSE_A}\n\nTwitter\n\nFacebook\n\n{PROSE_B}")
+
+
+def test_hover_cards_and_hidden_labels_leave_the_prose():
+    """thehill.com puts a hidden card (the person's name, three headlines, "MORE") inside
+    the sentence that names them; screen-reader labels and hidden spans are not prose either.
+    A long hidden block (the rest of an article behind "Read more") stays."""
+    rest = "".join(f"<p>{para(i)}</p>" for i in range(3, 6))
+    html = ("<html><head><title>Threat case</title></head><body><article>"
+            "<p>A man pleaded guilty to threatening Rep. <span class='rollover-people'>"
+            "<a href='/people/jo-doe'>Jo Doe</a><span class='rollover-people-block'>"
+            "<a href='/people/jo-doe'>Jo Doe</a><a href='/x'>Budget fight heads to the Senate floor</a>"
+            "<a class='more' href='/people/jo-doe'>MORE</a></span></span> (D-Minn.), prosecutors said on Monday."
+            "<span class='sr-only'>Opens in a new window</span><span style='display: none'>Advertisement</span></p>"
+            f"<p>{para(1)}</p><p>{para(2)}</p><div style='display:none'>{rest}</div>"
+            "</article></body></html>")
+    text, _ = articles.html_to_text(html)
+    assert "threatening Rep. Jo Doe (D-Minn.), prosecutors said on Monday." in text, text
+    assert "Budget fight" not in text and "MORE" not in text
+    assert "new window" not in text and "Advertisement" not in text
+    assert para(4) in htmltext.without_hidden(html)  # a long hidden block is not ours to drop
