@@ -89,6 +89,9 @@ _NUMBER = re.compile(
     re.I,
 )
 _YEAR_RANGE = (1800, 2100)
+# a month by name, capitalised ("May", not "may"), with its day when one follows: "March 3"
+_DATE = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December|"
+                   r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?(?:\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*[%$£€]))?")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*(?:[-.][A-Za-z0-9]+)*")
 _TERM = re.compile(r"\w+")
 _URL = re.compile(r"https?://\S+|pic\.twitter\.com/\S+|www\.\S+")
@@ -128,6 +131,7 @@ class Features:
     years: set
     names: dict          # lower-case name -> as written
     terms: list = None   # every word of the raw text, for the FTS5 query
+    dates: dict = None   # (month, day or 0) -> as written: "March 3", "April"
 
 
 def _number(m) -> Optional[Number]:
@@ -156,8 +160,15 @@ def features(text: str) -> Features:
     # name the person the claim is about (measured on the Snopes train queries).
     terms = list(dict.fromkeys(_TERM.findall((text or "").lower())))
     text = clean(text)
-    numbers, years = [], set()
+    numbers, years, dates, days = [], set(), {}, []
+    for m in _DATE.finditer(text):
+        day = int(m.group(2)) if m.group(2) and 1 <= int(m.group(2)) <= 31 else 0
+        dates.setdefault((MONTHS[m.group(1).lower()], day), m.group(0) if day else m.group(1))
+        if day:
+            days.append(m.start(2))
     for m in _NUMBER.finditer(text):
+        if m.start("num") in days:
+            continue  # the day of a date: compared with the dates
         n = _number(m)
         if n is None:
             continue
@@ -191,7 +202,7 @@ def features(text: str) -> Features:
             if w.lower() in MONTHS:
                 continue
             names.setdefault(w.lower(), w)
-    return Features(words, numbers, years, names, terms)
+    return Features(words, numbers, years, names, terms, dates)
 
 
 def compare(q: Features, c: Features) -> dict:
@@ -213,6 +224,18 @@ def compare(q: Features, c: Features) -> dict:
     year_mismatch = []
     if q.years and c.years and not shared_years:
         year_mismatch = [f"{', '.join(map(str, sorted(q.years)))} vs {', '.join(map(str, sorted(c.years)))}"]
+    date_mismatch = []
+    if q.dates and c.dates and not (q.years and c.years and not shared_years):  # a year mismatch says it already
+        months = {m for m, _ in c.dates}
+        for (month, day), written in q.dates.items():
+            if month not in months:
+                other = next(iter(c.dates.values()))
+            elif day and (month, day) not in c.dates and any(m == month and d for m, d in c.dates):
+                other = next(w for (m, d), w in c.dates.items() if m == month and d)
+            else:
+                continue
+            date_mismatch.append(f"{written} vs {other}")
+            break
     shared_names = [q.names[k] for k in q.names if k in c.names]
     name_mismatch = []
     if q.names and c.names and not shared_names:
@@ -220,6 +243,7 @@ def compare(q: Features, c: Features) -> dict:
     return {
         "numbers": shared_numbers, "years": shared_years, "names": shared_names,
         "number_mismatch": mismatched, "year_mismatch": year_mismatch, "name_mismatch": name_mismatch,
+        "date_mismatch": date_mismatch,
     }
 
 
@@ -377,10 +401,10 @@ def combine(comp: dict, weights: Weights = WEIGHTS) -> float:
 
 
 def figure_mismatch_cost(agree: dict, weights: Weights = WEIGHTS) -> float:
-    """What a disagreeing number or year costs a score: a different figure or year is a
+    """What a disagreeing number or date costs a score: a different figure, year or day is a
     different claim to a fact-checker."""
     return (weights.number_mismatch * min(len(agree["number_mismatch"]), 2)
-            + weights.year_mismatch * min(len(agree["year_mismatch"]), 1))
+            + weights.year_mismatch * min(len(agree["year_mismatch"]) + len(agree["date_mismatch"]), 1))
 
 
 def rank(query: str, cands: list[dict], *, weights: Weights = WEIGHTS, embed=None,
@@ -402,7 +426,7 @@ def rank(query: str, cands: list[dict], *, weights: Weights = WEIGHTS, embed=Non
         for k in ("numbers", "years", "names"):
             if agree[k]:
                 why[k] = agree[k]
-        disagree = agree["number_mismatch"] + agree["year_mismatch"]
+        disagree = agree["number_mismatch"] + agree["year_mismatch"] + agree["date_mismatch"]
         if disagree:
             why["disagree"] = disagree
         if agree["name_mismatch"]:

@@ -151,6 +151,19 @@ def test_a_mismatch_names_the_figure_said_of_the_same_thing():
     assert matching.compare(q, c)["number_mismatch"] == ["58 vs 48"]  # not 50, the nearer figure
 
 
+@pytest.mark.parametrize("query, candidate, disagree", [
+    ("The ban took effect on March 3, 2020.", "The ban took effect on March 5, 2020.", ["March 3 vs March 5"]),
+    ("The ban took effect in March 2020.", "The ban took effect in April 2020.", ["March vs April"]),
+    ("The ban took effect in March 2020.", "The ban took effect in March 2021.", []),  # the year says it
+    ("Sales rose 5% in May.", "Sales rose 5% in May last year.", []),
+])
+def test_dates_must_agree(query, candidate, disagree):
+    agree = matching.compare(matching.features(query), matching.features(candidate))
+    assert agree["date_mismatch"] == disagree
+    assert not agree["number_mismatch"]  # the day of a date is not a figure ("3 vs 5")
+    assert (matching.figure_mismatch_cost(agree) > 0) == bool(disagree or agree["year_mismatch"])
+
+
 def test_numbers_dates_names_read_from_text():
     f = matching.features("Donald Trump said unemployment fell to 3.5% in 2019 and £2 billion was spent")
     assert {(n.value, n.unit) for n in f.numbers} == {(3.5, "%"), (2e9, "GBP")}

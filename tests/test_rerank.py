@@ -52,7 +52,7 @@ def test_exported_trees_predict_what_scikit_learn_predicts():
 
 def _agree(**counts):
     base = {"numbers": [], "number_mismatch": [], "years": [], "year_mismatch": [], "names": [],
-            "name_mismatch": []}
+            "name_mismatch": [], "date_mismatch": []}
     return {**base, **{k: ["x"] * n for k, n in counts.items()}}
 
 
