@@ -89,9 +89,14 @@ _NUMBER = re.compile(
     re.I,
 )
 _YEAR_RANGE = (1800, 2100)
-# a month by name, capitalised ("May", not "may"), with its day when one follows: "March 3"
+# a month by name, capitalised ("May", not "may"; not "Mar-a-Lago" or "May's"), with its day
+# when one follows: "March 3"
 _DATE = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December|"
-                   r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?(?:\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*[%$£€]))?")
+                   r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b(?![-'’])\.?"
+                   r"(?:\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*[%$£€]))?")
+# a capitalised word before a month makes it a name ("Theresa May"), unless it says when
+_BEFORE_DATE = {"in", "on", "since", "by", "until", "till", "from", "of", "last", "next", "this", "early", "late",
+                "mid", "through", "between", "and", "to", "before", "after", "during"}
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*(?:[-.][A-Za-z0-9]+)*")
 _TERM = re.compile(r"\w+")
 _URL = re.compile(r"https?://\S+|pic\.twitter\.com/\S+|www\.\S+")
@@ -162,6 +167,9 @@ def features(text: str) -> Features:
     text = clean(text)
     numbers, years, dates, days = [], set(), {}, []
     for m in _DATE.finditer(text):
+        before = text[:m.start()].split()[-1:]
+        if before and before[0][:1].isupper() and before[0].lower() not in _BEFORE_DATE:
+            continue  # "Theresa May", "Mrs May"
         day = int(m.group(2)) if m.group(2) and 1 <= int(m.group(2)) <= 31 else 0
         dates.setdefault((MONTHS[m.group(1).lower()], day), m.group(0) if day else m.group(1))
         if day:

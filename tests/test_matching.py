@@ -156,6 +156,8 @@ def test_a_mismatch_names_the_figure_said_of_the_same_thing():
     ("The ban took effect in March 2020.", "The ban took effect in April 2020.", ["March vs April"]),
     ("The ban took effect in March 2020.", "The ban took effect in March 2021.", []),  # the year says it
     ("Sales rose 5% in May.", "Sales rose 5% in May last year.", []),
+    ("Theresa May cut the tax in June.", "Theresa May cut the tax in June.", []),  # a name, not a month
+    ("He stayed at Mar-a-Lago in April.", "He stayed at the resort in April.", []),
 ])
 def test_dates_must_agree(query, candidate, disagree):
     agree = matching.compare(matching.features(query), matching.features(candidate))
