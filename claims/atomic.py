@@ -41,6 +41,7 @@ _SUBORDINATE_OPENING = re.compile(r"^\W*(?:although|though|even though|even if|i
 _VERB_IN = re.compile(rf"\b(?:{_AUX}|{_IRREGULAR}|[a-z]+ed)\b")
 _PAST = re.compile(rf"^(?:{_IRREGULAR}|[a-z]+ed)\b")
 _LEADING_AUX = re.compile(rf"^{_AUX}\b", re.I)
+_WINDOW = 600  # characters read on each side of a joining word
 _FIRST_AUX = re.compile(rf"\s(?={_AUX}\b)", re.I)
 _FIRST_VERB = re.compile(rf"\s(?={_IRREGULAR}\b|[a-z]+(?:ed|s)\b)")
 
@@ -99,8 +100,10 @@ def split(sentence: str) -> list[str]:
     parts = []
     last = 0
     for m in _JOIN.finditer(s):
-        left = s[last:m.start()].strip()
-        right = s[m.end():].strip()
+        # each side is read near the join only, so that a pathological "sentence" (a page
+        # with no full stop) costs time in proportion to its length
+        left = s[max(last, m.start() - _WINDOW):m.start()].strip()
+        right = s[m.end():m.end() + _WINDOW].strip()
         if _words(left) < 4 or _words(right) < 4:
             continue
         if not _FINITE.search(left):
@@ -108,7 +111,7 @@ def split(sentence: str) -> list[str]:
         if m.group().strip(" ,") == "and" and _list_item_before(left):
             continue  # "the door sills, and the diffuser": the end of a list
         if _clause(right) or _LEADING_AUX.match(right) \
-                or (_PAST.match(right) and _past_subject(s[:m.start()])):
+                or (_PAST.match(right) and m.start() <= _WINDOW and _past_subject(s[:m.start()])):
             parts.append((last, m.start()))
             last = m.end()
     if not parts:

@@ -309,3 +309,17 @@ def test_claimant_reads_a_window_around_each_verb(monkeypatch):
         sentence = " ".join("Smith said the price rose" if i % 5 == 0 else "and then" for i in range(n)) + "."
         assert claimant.find(sentence) == "Smith"
         assert sum(read) < 6 * claimant._WINDOW * sentence.count(" said ")
+
+
+def test_atomic_split_reads_a_window_around_each_join(monkeypatch):
+    """A page with no full stop can be one "sentence" with thousands of ", and": each join
+    is read within a fixed window, so the text examined grows with the sentence, not with
+    its square (counted, not timed)."""
+    read = []
+    words = atomic._words
+    monkeypatch.setattr(atomic, "_words", lambda text: read.append(len(text)) or words(text))
+    for n in (500, 2_000):
+        read.clear()
+        sentence = ", and ".join("the council raised the fee by 5% in May" for _ in range(n)) + "."
+        assert len(atomic.split(sentence)) == n
+        assert sum(read) < 4 * atomic._WINDOW * n
