@@ -54,7 +54,8 @@ _WEAK = {"added", "adds", "continued", "continues", "wrote", "writes", "responde
          "concludes", "declared", "observed", "recalled", "suggested", "predicted", "estimated", "maintained",
          "maintains", "asked", "asks",
          "posted", "confirmed", "confirms", "pointed out", "points out"}
-_VERB = re.compile(r"\b(?:pointed out|points out|according to|[a-z]+)\b")
+# only the speech verbs: every other word of a sentence is skipped by the regex itself
+_VERB = re.compile(r"\b(?:according to|" + "|".join(sorted(_STRONG | _WEAK, key=len, reverse=True)) + r")\b")
 
 # words that end a speaker's noun phrase when reading backwards from the verb
 _STOP = set("""
@@ -123,8 +124,6 @@ def _is_verb(sentence: str, m: re.Match) -> bool:
         return False  # "self-declared"
     if word == "according to":
         return True
-    if word not in _STRONG and word not in _WEAK:
-        return False
     before = _tokens(sentence[:m.start()])
     prev = before[-1].lower() if before else ""
     if len(before) > 1 and _capitalised(before[-1]):

@@ -31,6 +31,7 @@ _SKIP_ATTR = re.compile(
 _HIDDEN_CLASS = re.compile(r"rollover[\w-]*block|hover-?card|tooltip|popover|sr-only|visually-hidden|screen-reader",
                            re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN_ATTRIBUTE = re.compile(r"<[^>]*\shidden[\s>=/]", re.I)
 _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "td", "th", "tr",
                "div", "section", "article", "ul", "ol", "table", "br", "header"}
 
@@ -65,9 +66,8 @@ def without_hidden(html: str) -> str:
     """The page without the elements a reader never sees in the text: ``_HIDDEN_CLASS``, and
     short elements hidden by an inline ``display: none`` or the ``hidden`` attribute. The
     page as it was when it has none or does not parse."""
-    if not re.search(r"rollover|hover|tooltip|popover|sr-only|visually-hidden|screen-reader|display\s*:\s*none|"
-                     r"visibility\s*:\s*hidden|\shidden[\s>=]", html, re.I):
-        return html
+    if not (_HIDDEN_CLASS.search(html) or _HIDDEN_STYLE.search(html) or _HIDDEN_ATTRIBUTE.search(html)):
+        return html  # nothing to drop: no second parse
     try:
         import lxml.html
 

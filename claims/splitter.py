@@ -15,10 +15,8 @@ Five steps, each a plain function in a module of its own:
 ``extract`` runs them all. Every claim satisfies ``text[start:end] == sentence``.
 """
 
-import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from . import atomic, checkworthiness, claimant, claimtypes, sentences
 
@@ -250,14 +248,6 @@ def score_many(texts: list[str]) -> list[dict]:
 def score(sentence: str) -> dict:
     """``checkable``, ``checkworthiness`` (0 to 1) and ``claim_type`` for one sentence."""
     return score_many([sentence.strip()])[0]
-
-
-def find_claimant(sentence: str, previous: str | None = None) -> str | None:
-    """Who makes the claim in one sentence; ``previous`` resolves "she said"."""
-    who = claimant.find(sentence)
-    if who and who.lower() in {"she", "he", "they"}:
-        return previous
-    return who
 
 
 # --- the pipeline --------------------------------------------------------------------
