@@ -41,6 +41,9 @@ _SUBORDINATE_OPENING = re.compile(r"^\W*(?:although|though|even though|even if|i
 _VERB_IN = re.compile(rf"\b(?:{_AUX}|{_IRREGULAR}|[a-z]+ed)\b")
 _PAST = re.compile(rf"^(?:{_IRREGULAR}|[a-z]+ed)\b")
 _LEADING_AUX = re.compile(rf"^{_AUX}\b", re.I)
+# "while" with no comma before it and a progressive verb after it tells when, not a
+# contrast: "He was arrested while he was driving to work" is one statement
+_DURING = re.compile(r"^(?:\S+\s+){1,4}?(?:was|were|is|are|am)\s+(?!going\b)\w+ing\b", re.I)
 _WINDOW = 600  # characters read on each side of a joining word
 _FIRST_AUX = re.compile(rf"\s(?={_AUX}\b)", re.I)
 _FIRST_VERB = re.compile(rf"\s(?={_IRREGULAR}\b|[a-z]+(?:ed|s)\b)")
@@ -110,6 +113,8 @@ def split(sentence: str) -> list[str]:
             continue
         if m.group().strip(" ,") == "and" and _list_item_before(left):
             continue  # "the door sills, and the diffuser": the end of a list
+        if m.group().strip() == "while" and _DURING.match(right):
+            continue
         if _clause(right) or _LEADING_AUX.match(right) \
                 or (_PAST.match(right) and m.start() <= _WINDOW and _past_subject(s[:m.start()])):
             parts.append((last, m.start()))

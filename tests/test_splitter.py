@@ -70,6 +70,8 @@ def test_atomic_split_borrows_the_subject_and_keeps_qualifiers():
      ["The plant used old parts in 2019", "thanks to new funding, it is now fully modern."]),
     ("The union rejected the offer on Monday, and called a strike for March.",
      ["The union rejected the offer on Monday", "The union called a strike for March."]),  # a shared subject
+    ("The new base model scored 21757 while the previous one managed only 13919.",
+     ["The new base model scored 21757", "the previous one managed only 13919."]),  # "while" = whereas
 ])
 def test_atomic_split_more_shapes(sentence, claims):
     assert atomic.split(sentence) == claims
@@ -84,6 +86,7 @@ def test_atomic_split_more_shapes(sentence, claims):
     "Unemployment fell to 3.5% in 2019 and wages rose.",  # no comma before "and": one statement
     "Biden not only allowed them in, but he also lost them.",
     "“We will win, but it will be hard,” she said.",  # a quotation stays whole
+    "The company lost money in May while its chief executive was sailing in the Caribbean.",  # "while" = during
 ])
 def test_atomic_split_leaves_single_statements_whole(sentence):
     assert atomic.split(sentence) == [sentence]
