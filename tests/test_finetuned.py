@@ -5,7 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from claims import checkworthiness, embeddings, finetuned, mpnet, splitter
+from claims import checkworthiness, embeddings, finetuned, splitter
 from claims.cli import cli
 
 needs_weights = pytest.mark.skipif(not embeddings.available(),
@@ -39,9 +39,8 @@ def test_claims_model_chooses_the_scorer(monkeypatch):
     monkeypatch.setenv("CLAIMS_MODEL", "minilm")
     minilm = checkworthiness.default_model()
     assert minilm.identifier.startswith("minilm-lora-") and minilm.identifier.endswith(minilm.info["id"])
-    monkeypatch.setenv("CLAIMS_MODEL", "auto")  # the largest installed: MiniLM unless MPNet is
-    chosen = checkworthiness.default_model().identifier
-    assert chosen.startswith("mpnet-lora-") if mpnet.available() else chosen == minilm.identifier
+    monkeypatch.setenv("CLAIMS_MODEL", "auto")
+    assert checkworthiness.default_model().identifier == minilm.identifier
     monkeypatch.setenv("CLAIMS_MODEL", "ngram")
     assert checkworthiness.default_model().identifier.startswith("lr-hashed-ngrams-")
     monkeypatch.setenv("CLAIMS_MODEL", "minilm")
@@ -73,12 +72,11 @@ def test_auto_without_weights_is_the_ngram_model(monkeypatch):
 
 
 @pytest.mark.parametrize("value, message", [
-    ("bert", "CLAIMS_MODEL='bert': use one of auto, ngram, minilm, mpnet"),
+    ("bert", "CLAIMS_MODEL='bert': use one of auto, ngram, minilm"),
     ("minilm", "CLAIMS_MODEL=minilm needs the transformer weights"),
-    ("mpnet", "CLAIMS_MODEL=mpnet needs the transformer weights"),
 ])
 def test_a_bad_model_choice_is_one_error_line(monkeypatch, value, message):
-    monkeypatch.setenv("CLAIMS_EMBEDDINGS", "off")  # so that minilm and mpnet are unavailable
+    monkeypatch.setenv("CLAIMS_EMBEDDINGS", "off")  # so that minilm is unavailable
     monkeypatch.setenv("CLAIMS_MODEL", value)
     result = CliRunner().invoke(cli, ["score"], input=WORTHY + "\n")
     assert result.exit_code == 1
