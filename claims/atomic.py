@@ -111,10 +111,11 @@ def split(sentence: str) -> list[str]:
             continue
         if not _FINITE.search(left):
             continue
-        if m.group().strip(" ,") == "and" and _list_item_before(left):
+        word, comma = m.group().strip(" ,;"), "," in m.group()
+        if word == "and" and _list_item_before(left):
             continue  # "the door sills, and the diffuser": the end of a list
-        if m.group().strip() == "while" and _DURING.match(right):
-            continue
+        if word == "while" and not comma and _DURING.match(right):
+            continue  # "while he was driving": when, not a contrast
         if _clause(right) or _LEADING_AUX.match(right) \
                 or (_PAST.match(right) and m.start() <= _WINDOW and _past_subject(s[:m.start()])):
             parts.append((last, m.start()))

@@ -165,7 +165,7 @@ def features(text: str) -> Features:
     # name the person the claim is about (measured on the Snopes train queries).
     terms = list(dict.fromkeys(_TERM.findall((text or "").lower())))
     text = clean(text)
-    numbers, years, dates, days = [], set(), {}, []
+    numbers, years, dates, days = [], set(), {}, set()
     for m in _DATE.finditer(text):
         before = text[:m.start()].split()[-1:]
         if before and before[0][:1].isupper() and before[0].lower() not in _BEFORE_DATE:
@@ -173,7 +173,7 @@ def features(text: str) -> Features:
         day = int(m.group(2)) if m.group(2) and 1 <= int(m.group(2)) <= 31 else 0
         dates.setdefault((MONTHS[m.group(1).lower()], day), m.group(0) if day else m.group(1))
         if day:
-            days.append(m.start(2))
+            days.add(m.start(2))  # where a date's day is: no figure of its own
     for m in _NUMBER.finditer(text):
         if m.start("num") in days:
             continue  # the day of a date: compared with the dates
