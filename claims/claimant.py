@@ -80,11 +80,11 @@ _AFTER_STOP = {"in", "on", "during", "after", "before", "when", "while", "as", "
                "to", "last", "this", "yesterday", "today", "tonight", "monday", "tuesday", "wednesday", "thursday",
                "friday", "saturday", "sunday", "earlier", "later", "at", "and", "but", "because", "though",
                "although", "according", "via", "through", "about"}
-_PRONOUNS = {"she", "he", "they", "it"}
+PRONOUNS = {"she", "he", "they", "it"}
 _WINDOW = 400  # characters read on each side of a speech verb
 _FIRST_PERSON = {"i", "we", "you"}
 # stop words that end a speaker's phrase even when capitalised (not part of a name)
-_OPENERS = _PRONOUNS | _FIRST_PERSON | _LEADING | {
+_OPENERS = PRONOUNS | _FIRST_PERSON | _LEADING | {
     "after", "before", "while", "when", "as", "if", "though", "although", "because", "since", "that", "which",
     "who", "what", "where", "whether", "this", "these", "those", "there", "here", "its", "his", "her", "their",
     "our", "my", "your", "not", "never", "is", "was", "were", "are", "has", "have", "had"}
@@ -191,7 +191,7 @@ def _before(sentence: str, start: int) -> str | None:
             continue
         if low in _STOP and not _acronym(tok) and not (_capitalised(tok) and low not in _OPENERS):
             # a stop word ends the phrase, unless it is part of a name ("Theresa May said")
-            if not phrase and low in _PRONOUNS | _FIRST_PERSON:
+            if not phrase and low in PRONOUNS | _FIRST_PERSON:
                 phrase.append(tok)
             break
         phrase.insert(0, tok)
@@ -279,7 +279,7 @@ def _clean(phrase: list[str]) -> str | None:
                                                   "one", "some", "many", "several", "others", "both"}:
         return None
     head = words[:next((i for i, w in enumerate(words) if w in _INNER), len(words))]
-    if not any(_capitalised(w) for w in words) and words[0].lower() not in _DETERMINERS | _PRONOUNS \
+    if not any(_capitalised(w) for w in words) and words[0].lower() not in _DETERMINERS | PRONOUNS \
             and not any(w.endswith("s") or w in {"police", "people", "staff", "management"} for w in head):
         return None  # "everything anybody said": a speaker without a name or article is a plural
     return text
@@ -319,7 +319,7 @@ def _attribution(sentence: str, m: re.Match, offset: int) -> tuple[int, str, boo
         return offset + m.start(), who, _closes_sentence(sentence, m), True
     inverted = bool(re.search(r"(?:,|[”\"’],?)$", left)) and word not in {"told", "tells"}
     who = _after(sentence, m.end()) if inverted else _before(sentence, m.start())
-    if inverted and (not who or who.lower() in _PRONOUNS):
+    if inverted and (not who or who.lower() in PRONOUNS):
         # "“...,” she said" and "X, the aide, said ..." read as inverted only by their comma
         inverted, who = False, _before(sentence, m.start())
     if who is None:
@@ -356,7 +356,7 @@ def _is_person(who: str) -> bool:
     """A named person ('Saeb Erekat', 'study co-author Anezina Solomonidou'), not a group
     ('multiple friends of Mike Ford', 'Ford and Fry') or an organisation."""
     words = who.split() if who else []
-    if not words or who.lower() in _PRONOUNS or words[0].lower() in _DETERMINERS or " and " in who \
+    if not words or who.lower() in PRONOUNS or words[0].lower() in _DETERMINERS or " and " in who \
             or not _capitalised(words[-1]):
         return False
     name_starts = len(words)
@@ -445,7 +445,7 @@ def attribute(sentences: list[str], new_paragraph: list[bool] | None = None) -> 
             who = previous_quote_claimant
         if who:
             low = who.lower()
-            if low in _PRONOUNS:
+            if low in PRONOUNS:
                 if low in ("she", "he"):
                     who = next((p for p in reversed(persons) if gender.get(p, low) == low), None)
                     if who:

@@ -273,8 +273,9 @@ def extract(raw: str, title: str | None = None) -> Extraction:
     claimants = claimant.attribute(sentences, breaks)
     rows = []
     for (start, end), sentence, who in zip(spans, sentences, claimants):
-        for claim in atomic.split(sentence):
-            rows.append({"text": claim, "sentence": sentence, "start": start, "end": end, "claimant": who})
+        parts = atomic.split(sentence)
+        for claim, by in zip(parts, _claimants_of_parts(sentence, parts, who)):
+            rows.append({"text": claim, "sentence": sentence, "start": start, "end": end, "claimant": by})
     figures = score_many([r["text"] for r in rows])
     stamp = provenance()
     for row, fig in zip(rows, figures):
@@ -284,6 +285,27 @@ def extract(raw: str, title: str | None = None) -> Extraction:
                                   "claim_type", "claimant", "extractor", "extractor_version", "model", "threshold")}
                for r in rows]
     return Extraction(title=title, text=text, sentences=ordered)
+
+
+def _claimants_of_parts(sentence: str, parts: list[str], who: str | None) -> list[str | None]:
+    """The claimant of each atomic claim of a sentence whose claimant is ``who``. A part
+    that opens with a speaker of its own ("..., but Sondland has said ...") is that
+    speaker's, and the parts before it, which have none, are the article's own; a closing
+    attribution (", McLaughlin said.") covers every part, as does one at the start."""
+    if who is None or len(parts) < 2:
+        return [who] * len(parts)
+    written = claimant.find(sentence)
+    out = []
+    for part in parts:
+        own = claimant.find(part)
+        out.append(who if own is None or own == written or own.lower() in claimant.PRONOUNS else own)
+    for k in range(1, len(parts)):
+        if any(not closes for _, _, closes, _ in claimant.attributions(parts[k])):
+            for j in range(k):
+                if not claimant.attributions(parts[j]):
+                    out[j] = None
+            break
+    return out
 
 
 def provenance() -> dict:

@@ -184,6 +184,24 @@ def test_claimant_across_quotations():
     ]
 
 
+def test_each_atomic_claim_has_its_own_claimant():
+    text = ("Trump has tried to suggest that he barely knows his ambassador, but Sondland has said "
+            "he has spoken several times with the president.\n\n"
+            "The IRS can share data to aid criminal investigations but is prohibited from sharing "
+            "information related to civil matters, McLaughlin said.\n\n"
+            "Smith said the plan failed, but Jones said it worked.")
+    got = [(c["text"], c["claimant"]) for c in splitter.extract(text).sentences]
+    assert got == [
+        ("Trump has tried to suggest that he barely knows his ambassador", None),  # the article's own
+        ("Sondland has said he has spoken several times with the president.", "Sondland"),
+        ("The IRS can share data to aid criminal investigations", "McLaughlin"),  # a closing attribution
+        ("The IRS is prohibited from sharing information related to civil matters, McLaughlin said.",
+         "McLaughlin"),
+        ("Smith said the plan failed", "Smith"),
+        ("Jones said it worked.", "Jones"),
+    ]
+
+
 def test_example_article_claims_and_claimants():
     extraction = splitter.extract(EXAMPLE.read_text())
     rows = extraction.claims()
