@@ -54,8 +54,9 @@ _WEAK = {"added", "adds", "continued", "continues", "wrote", "writes", "responde
          "concludes", "declared", "observed", "recalled", "suggested", "predicted", "estimated", "maintained",
          "maintains", "asked", "asks",
          "posted", "confirmed", "confirms", "pointed out", "points out"}
+SPEECH_VERBS = frozenset(_STRONG | _WEAK)
 # only the speech verbs: every other word of a sentence is skipped by the regex itself
-_VERB = re.compile(r"\b(?:according to|" + "|".join(sorted(_STRONG | _WEAK, key=len, reverse=True)) + r")\b")
+_VERB = re.compile(r"\b(?:according to|" + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True)) + r")\b")
 
 # words that end a speaker's noun phrase when reading backwards from the verb
 _STOP = set("""

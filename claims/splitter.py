@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from . import atomic, checkworthiness, claimant, claimtypes, sentences
 
 NAME = "claims.splitter"
-VERSION = "3"
+VERSION = "4"
 THRESHOLD = 0.5  # checkworthiness at or above this is check-worthy (the model's cut maps here)
 
 # A platform name starts furniture ("Facebook", "Twitter: @x") unless a sentence follows
@@ -281,10 +281,23 @@ def extract(raw: str, title: str | None = None) -> Extraction:
     for row, fig in zip(rows, figures):
         row.update(fig)
         row.update(stamp)
+        if is_subheading(text, row["start"], row["end"]):
+            row.update(checkable=False, claim_type="not a claim")
     ordered = [{k: r[k] for k in ("text", "sentence", "start", "end", "checkable", "checkworthiness",
                                   "claim_type", "claimant", "extractor", "extractor_version", "model", "threshold")}
                for r in rows]
     return Extraction(title=title, text=text, sentences=ordered)
+
+
+def is_subheading(text: str, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` a paragraph of its own that is a subheading ("US FALLS", "How
+    the Ruling Works"), which ``clean`` keeps in the article but which states nothing?"""
+    line = text[start:end]
+    alone = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
+    if not alone or _TERMINAL.search(line):
+        return False
+    letters = [c for c in line if c.isalpha()]
+    return (len(letters) >= 2 and all(c.isupper() for c in letters)) or is_headline(line)
 
 
 def _claimants_of_parts(sentence: str, parts: list[str], who: str | None) -> list[str | None]:

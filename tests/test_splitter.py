@@ -25,6 +25,13 @@ from conftest import EXAMPLE
     ("The team was honoured in Washington D.C. The President met them.",
      ["The team was honoured in Washington D.C.", "The President met them."]),
     ("He lives in the U.S. Treasury district.", ["He lives in the U.S. Treasury district."]),
+    # the speaker after a quotation stays with it; a new sentence after one does not
+    ("“So he’s going to do the investigation?” Holmes testified. He left.",
+     ["“So he’s going to do the investigation?” Holmes testified.", "He left."]),
+    ("“We won!” Senator Ana Ruiz told reporters on Monday. It was close.",
+     ["“We won!” Senator Ana Ruiz told reporters on Monday.", "It was close."]),
+    ("“We won.” Trump said he would sign it.", ["“We won.”", "Trump said he would sign it."]),
+    ("“Is it true?” Holmes testified that it was.", ["“Is it true?”", "Holmes testified that it was."]),
 ])
 def test_sentence_edge_cases(text, expected):
     assert sentences.sentences(text) == expected
@@ -344,3 +351,21 @@ def test_atomic_split_reads_a_window_around_each_join(monkeypatch):
         sentence = ", and ".join("the council raised the fee by 5% in May" for _ in range(n)) + "."
         assert len(atomic.split(sentence)) == n
         assert sum(read) < 4 * atomic._WINDOW * n
+
+
+def test_subheadings_stay_in_the_text_but_are_not_claims():
+    text = ("Granollers and Lopez defeated Khachanov and Rublev 6-4, 7-6 to seal the victory.\n\n"
+            "US FALLS\n\n"
+            "The United States lost to Canada for the first time in the Davis Cup.\n\n"
+            "Touch Bar and Escape Key\n\n"
+            "Apple restored the physical Escape key on the 16-inch model.")
+    extraction = splitter.extract(text)
+    rows = {c["text"]: c for c in extraction.sentences}
+    for heading in ("US FALLS", "Touch Bar and Escape Key"):
+        assert heading in extraction.text
+        assert rows[heading]["checkable"] is False and rows[heading]["claim_type"] == "not a claim"
+    assert [c["text"] for c in extraction.claims()] == [
+        "Granollers and Lopez defeated Khachanov and Rublev 6-4, 7-6 to seal the victory.",
+        "The United States lost to Canada for the first time in the Davis Cup.",
+        "Apple restored the physical Escape key on the 16-inch model.",
+    ]
