@@ -51,7 +51,7 @@ _STRONG = {"said", "says", "say", "told", "tells", "testified", "testifies", "tw
 # often not speech: "added 0.1%", "continues to give", "reported losses", "rules out"
 _WEAK = {"added", "adds", "continued", "continues", "wrote", "writes", "responded", "replied", "stated", "states",
          "noted", "notes", "announced", "announces", "reported", "reports", "ruled", "rules", "concluded",
-         "concludes", "declared", "observed", "recalled", "suggested", "predicted", "estimated", "maintained",
+         "concludes", "declared", "observed", "recalled", "recounted", "suggested", "predicted", "estimated", "maintained",
          "maintains", "asked", "asks",
          "posted", "confirmed", "confirms", "pointed out", "points out"}
 SPEECH_VERBS = frozenset(_STRONG | _WEAK)
@@ -353,6 +353,22 @@ def _closes(sentence: str) -> bool:
     return sentence.count("”") > sentence.count("“") or sentence.count('"') % 2 == 1
 
 
+def _unquoted(sentence: str, inside: bool = False) -> str:
+    """``sentence`` with the words inside double quotation marks blanked out (offsets kept);
+    ``inside``: the sentence continues a quotation opened before it. Straight marks count
+    only when they pair up, or open the sentence, or close a quotation left open."""
+    straight = inside or sentence.count('"') % 2 == 0 or sentence.lstrip().startswith('"')
+    out, depth = list(sentence), int(inside)
+    for i, c in enumerate(sentence):
+        if c == "“" or (c == '"' and straight and not depth):
+            depth += 1
+        elif c == "”" or (c == '"' and straight and depth):
+            depth = max(0, depth - 1)
+        elif depth:
+            out[i] = " "
+    return "".join(out)
+
+
 def _is_person(who: str) -> bool:
     """A named person ('Saeb Erekat', 'study co-author Anezina Solomonidou'), not a group
     ('multiple friends of Mike Ford', 'Ford and Fry') or an organisation."""
@@ -407,7 +423,6 @@ def attribute(sentences: list[str], new_paragraph: list[bool] | None = None) -> 
     tells whether sentence i starts a paragraph: a quotation never runs past its
     paragraph (the next paragraph of a long quotation opens with a quotation mark again)."""
     new_paragraph = new_paragraph or [False] * len(sentences)
-    direct = [find(s) for s in sentences]
     # quotation runs: [first, last] sentence indexes of each quotation
     run_of = list(range(len(sentences)))
     i = 0
@@ -427,6 +442,9 @@ def attribute(sentences: list[str], new_paragraph: list[bool] | None = None) -> 
     runs: dict[int, list[int]] = {}
     for k, r in enumerate(run_of):
         runs.setdefault(r, []).append(k)
+    # a speech verb inside the quotation ("“And I said, ‘I want more.’ They said ...”") is
+    # the quoted speaker's words, not who speaks the quotation
+    direct = [find(_unquoted(s, inside=run_of[k] != k)) for k, s in enumerate(sentences)]
 
     result: list[str | None] = [None] * len(sentences)
     last_organisation = last_plural = None

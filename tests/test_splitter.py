@@ -191,6 +191,20 @@ def test_claimant_across_quotations():
     ]
 
 
+def test_speech_verbs_inside_a_quotation_are_not_its_speaker():
+    article = [
+        "“My people had $20 billion done,” Mr. Trump recounted in an Oct. 21 cabinet meeting.",
+        "“And I said, ‘I want more.’",  # a new paragraph: the same speaker goes on
+        "They said, ‘The farmers can’t handle it.’",  # the quoted "they", not a speaker
+        "It’s very simple.’”",
+        "The cabinet members laughed.",
+    ]
+    assert claimant.attribute(article, [True, True, False, False, True]) == [
+        "Mr. Trump", "Mr. Trump", "Mr. Trump", "Mr. Trump", None,
+    ]
+    assert claimant.find(claimant._unquoted("“I told them,” she said.")) == "she"
+
+
 def test_each_atomic_claim_has_its_own_claimant():
     text = ("Trump has tried to suggest that he barely knows his ambassador, but Sondland has said "
             "he has spoken several times with the president.\n\n"
