@@ -24,18 +24,25 @@ _IDENTIFIER = re.compile(
     re.I,
 )
 # A number that counts stands alone ("$4m", "3.5%", "590 km"), unlike the digits of a name
-# ("my6sense", "IL-25", "4K", "F-35") or a score ("2-1"); "most" counts unless superlative.
+# ("my6sense", "IL-25", "4K", "F-35") or a score ("2-1"); "most" counts before "of", a name or
+# a plural ("most voters"), not as a superlative ("the most popular", "most at risk").
 _QUANTITY = re.compile(r"(?<![\w-])\d[\d,.]*(?:\s*%|(?:m|bn|k|tn)\b|(?![\w-]))"
-                       r"|\b(percent|per cent|million|billion|trillion|thousands?|hundreds?|half|twice|double[sd]?|"
+                       r"|\b(percent|per cent|millions?|billions?|trillions?|thousands?|hundreds?|half|twice|double[sd]?|"
                        r"tripled?|majority|fewer|more than|less than|average|rate|record (?:highs?|lows?|levels?|number))\b"
-                       r"|(?<!\bthe )\bmost\b", re.I)
-_RULE = re.compile(r"\b(law|laws|legal|illegal|legali[sz]ed|rule[sd]?|ruling|court|judge|statute|code|regulation|"
-                   r"memorandum|order(?! to)|injunction|allow(s|ed)?|permit(s|ted)?|prohibit(s|ed)?|requires?|"
+                       r"|(?<!\bthe )\bmost (?:of\b|(?-i:[A-Z])|\w+s\b)", re.I)  # "most voters", not "most likely"
+_RULE = re.compile(r"\b(law|laws|legal|illegal|legali[sz]ed|rule[sd]?|ruling|court|judge|statute|(?-i:Code)|"
+                   r"(?:tax|penal|criminal|civil|building|zoning|labou?r) code|regulation|"
+                   r"memorandum|order(?! to)|injunction|prohibit(s|ed)?|requires?|"
                    r"ban(s|ned)?|authori[sz]e[sd]?|mandat(e|es|ory)|eligible|entitled|lawsuit|constitution(al)?)\b"
                    r"|§|\bU\.S\.C\b|\b[A-Z]\w* Act\b", re.I)
+# "allows" / "permits" say what a rule lets happen only next to a word for a rule or an
+# agreement ("The deal allows DHS to ask ..."), not in "abandoning likes allowed Mosseri to"
+_ALLOWS = re.compile(r"\b(allow(s|ed)?|permit(s|ted)?)\b", re.I)
+_AGREEMENT = re.compile(r"\b(deal|agreement|treaty|policy|policies|bill|contract|licen[cs]e|permit|"
+                        r"guidelines?|terms|charter|rules?|laws?|memorandum|order|act)\b", re.I)
 _PENALTY = re.compile(r"\bfaces? (?:a maximum of|a minimum of|up to)\b|\b(?:maximum|minimum) (?:sentence|penalty|fine)\b|"
                       r"\b(?:years?|months?) in (?:prison|jail)\b", re.I)
-_PREDICT = re.compile(r"\b(will|going to|expected to|set to|scheduled to|due to (?:be|open|launch|start)|forecasts?|"
+_PREDICT = re.compile(r"\b(will|going to|expected to|set to|scheduled (?:to|for)|slated (?:to|for)|due to (?:be|open|launch|start)|forecasts?|"
                       r"predict(s|ed)?|projected|next (year|month|week)|by 20\d\d|would (cost|create|raise|cut|lead))\b"
                       r"|[’']ll\b", re.I)
 _PERSONAL = re.compile(r"^\W*(I|we|my|our)\b|\b(I|we) (was|were|have|had|saw|met|grew up|lived|worked|found|tested)\b"
@@ -53,7 +60,7 @@ def claim_type(text: str, checkable: bool) -> str:
         return "quantity"
     if _CAUSE.search(text):
         return "correlation or causation"
-    if _RULE.search(text):
+    if _RULE.search(text) or (_ALLOWS.search(text) and _AGREEMENT.search(text)):
         return "current laws or rules"
     if _PREDICT.search(text):
         return "prediction"

@@ -298,6 +298,15 @@ def test_extract_never_crashes_and_offsets_slice_back(raw):
     ("She left early in order to catch the train home.", "other claim"),
     ("The enzyme triggers the release of insulin.", "correlation or causation"),
     ("We've tested the laptop since its launch.", "personal experience"),
+    ("“We’re taking in billions of dollars in tariff money,” he said.", "quantity"),
+    ("Most of the staff left.", "quantity"),
+    ("People with allergies are most at risk in spring.", "other claim"),  # a superlative
+    ("His sentencing is scheduled for Feb. 14.", "prediction"),
+    # "allows" is a rule next to a deal or a law, not in any sentence; "code" only a legal one
+    ("The deal allows DHS to ask the IRS for home addresses.", "current laws or rules"),
+    ("Abandoning likes allowed Mosseri to say Instagram had changed.", "other claim"),
+    ("The album comes with a download code for the tracks.", "other claim"),
+    ("The change is written into the tax code.", "current laws or rules"),
 ])
 def test_claim_types(text, kind):
     from claims import claimtypes
