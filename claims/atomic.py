@@ -69,10 +69,17 @@ def _clause(right: str) -> bool:
 
 
 def _list_item_before(left: str) -> bool:
-    """True when ``left`` ends in a short list item after a comma or dash ("..., the door sills"),
-    not a short clause ("But, it is portable")."""
+    """True when ``left`` ends in a list item after a comma or dash: a short one ("..., the
+    door sills"), not a short clause ("But, it is portable"), or a longer one after another
+    item without a verb ("including education reform, the preservation of natural resources")."""
     m = re.search(r"(?:,|\s[—–-])\s+([^,—–]*)$", left)
-    return bool(m) and _words(m.group(1)) <= 4 and not _VERB_IN.search(m.group(1))
+    if not m or _VERB_IN.search(m.group(1)):
+        return False
+    if _words(m.group(1)) <= 4:
+        return True
+    before = re.search(r"(?:,|\s[—–-]|\bincluding|\bsuch as)\s+([^,—–]*),\s+[^,—–]*$", left)
+    return (_words(m.group(1)) <= 10 and bool(before) and _words(before.group(1)) <= 10
+            and not _VERB_IN.search(before.group(1)))
 
 
 def _past_subject(first: str) -> bool:
