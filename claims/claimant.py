@@ -133,7 +133,7 @@ def _is_verb(sentence: str, m: re.Match) -> bool:
                 "might", "may", "must", "can", "some", "a", "the", "any", "no", "final", "their", "his", "her",
                 "its", "our", "my", "your", "i", "we", "you", "i’ve", "i've", "we’ve", "we've", "let", "who",
                 "which", "that", "what", "not", "did", "does", "do", "wasn’t", "wasn't", "weren’t", "weren't",
-                "isn’t", "isn't", "aren’t", "aren't", "been"}:
+                "isn’t", "isn't", "aren’t", "aren't", "been", "let’s", "let's", "lets"}:
         return False
     after = sentence[m.end():].lstrip()
     if word == "say" and after.rstrip().endswith("?") and len(after) < 3:
@@ -141,6 +141,9 @@ def _is_verb(sentence: str, m: re.Match) -> bool:
     if word in {"claims", "claimed"} and re.match(
             r"(?:of|victory|responsibility|credit|the lives|lives|the title|ownership|asylum|benefits)\b", after):
         return False
+    if word in {"testified", "testifies"} and re.match(r"(?:before|at|in|on|to|behind|during)\b", after) \
+            and not re.search(r"\bthat\b|:", after) and not re.search(r"[“”\"]", sentence):
+        return False  # "Volker and Morrison testified before the committee": an event, no words
     if word in _STRONG:
         return True
     if word in {"added", "adds", "continued", "continues"} and re.match(r"[\d$£€]", after):

@@ -148,6 +148,10 @@ def test_claims_only_use_words_of_their_sentence():
     ("Spot gold added 0.4% to $1,900 an ounce.", None),
     ("The price was not announced.", None),
     ("His mother was said to have disapproved.", None),
+    ("Well, let’s say they cause you to grow as a person.", None),
+    ("Kurt Volker and Tim Morrison, another top NSC aide, testified before the committee.", None),  # an event
+    ("Morrison testified on Tuesday that he was alarmed.", "Morrison"),
+    ("“I was alarmed,” Morrison testified on Tuesday.", "Morrison"),
     ("We've said it before: backups matter.", None),  # the author's own voice
     ("The self-declared government cut rates.", None),
     ("Analysts who have done the calculations say the plan fails.", None),  # not a clean subject: left empty
