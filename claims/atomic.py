@@ -44,6 +44,10 @@ _LEADING_AUX = re.compile(rf"^{_AUX}\b", re.I)
 # "while" with no comma before it and a progressive verb after it tells when, not a
 # contrast: "He was arrested while he was driving to work" is one statement
 _DURING = re.compile(r"^(?:\S+\s+){1,4}?(?:was|were|is|are|am)\s+(?!going\b)\w+ing\b", re.I)
+# a second clause whose modal is left out ("0-60 mph could arrive in 5.0 seconds, and the top
+# speed be 109 mph") is no statement on its own
+_ELIDED = re.compile(r"^(?:(?!(?:to|will|would|can|could|may|might|must|should|shall|not|cannot|won't)\b)[\w’'-]+\s+){1,5}be\b",
+                     re.I)
 _WINDOW = 600  # characters read on each side of a joining word
 _FIRST_AUX = re.compile(rf"\s(?={_AUX}\b)", re.I)
 _FIRST_VERB = re.compile(rf"\s(?={_IRREGULAR}\b|[a-z]+(?:ed|s)\b)")
@@ -123,6 +127,8 @@ def split(sentence: str) -> list[str]:
             continue  # "the door sills, and the diffuser": the end of a list
         if word == "while" and not comma and _DURING.match(right):
             continue  # "while he was driving": when, not a contrast
+        if _ELIDED.match(right):
+            continue  # "..., and the top speed be 109 mph": the verb is the first clause's
         if _clause(right) or _LEADING_AUX.match(right) \
                 or (_PAST.match(right) and m.start() <= _WINDOW and _past_subject(s[:m.start()])):
             parts.append((last, m.start()))

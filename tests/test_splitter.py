@@ -89,6 +89,7 @@ def test_atomic_split_more_shapes(sentence, claims):
     "The kit includes a pump, two tyres, the lights, and a small bell for the handlebar.",  # a list
     "His speech touched on issues including education reform, the preservation of natural resources, "
     "and the safety of residents throughout the state.",  # a list of longer items
+    "In that mode 0-60 mph could arrive in 5.0 seconds, and the top speed be 109 mph.",  # the modal left out
     "Although the plan was approved, it was never funded, and was dropped in May.",  # "although" covers both
     "Why did the council raise taxes by 4%, and who will pay for the new bridge?",  # a question
     "The nurse told them that she tried to call, but failed to reach the family in time.",  # an inner clause
