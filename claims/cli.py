@@ -568,15 +568,18 @@ def score(file):
         for text, figures in zip(batch, splitter.score_many(batch)):
             click.echo(json.dumps({"text": text, **figures}, ensure_ascii=False))
 
-    batch = []
-    for line in file:
-        text = line.strip()
-        if text:
-            batch.append(text)
-        if len(batch) >= 256:
-            flush(batch)
-            batch = []
-    flush(batch)
+    texts = [line.strip() for line in _read_lines(file) if line.strip()]
+    for i in range(0, len(texts), 256):
+        flush(texts[i:i + 256])
+
+
+def _read_lines(file) -> list[str]:
+    """Every line of a text file opened by click, read before any output, so that a file
+    that is not UTF-8 stops the command with one error line and nothing half done."""
+    try:
+        return [line.rstrip("\n") for line in file]
+    except UnicodeDecodeError as e:
+        raise click.ClickException(f"{file.name}: not valid UTF-8 ({e.reason})")
 
 
 @cli.command()
@@ -771,7 +774,7 @@ def similar(text, file, limit, as_json, only, lexical, full, db_path):
         raise click.UsageError("--limit must be at least 1")
     db = registry.open_registry(db_path, create=False)
     kinds = (only,) if only else ("fact_check", "claim")
-    lines = [text] if file is None else (line.rstrip("\n") for line in file)
+    lines = [text] if file is None else _read_lines(file)
     if lexical and full:
         raise click.UsageError("--lexical and --full exclude each other")
     searcher = matching.Searcher(db, embed="off" if lexical else "full" if full else "auto")

@@ -33,6 +33,9 @@ CASES = [
     ("add with unknown status", lambda f: ["add", "A new claim", "--status", "bogus"], "unknown status"),
     ("list unknown status", lambda f: ["list", "--status", "bogus"], "unknown status"),
     ("unknown article", lambda f: ["add", "A new claim", "--article", "42"], "no article with id 42"),
+    # a file of sentences or queries that is not UTF-8 stops before any output
+    ("score not utf-8", lambda f: ["score", str(f / "latin1.txt")], "not valid UTF-8"),
+    ("similar not utf-8", lambda f: ["similar", "--file", str(f / "latin1.txt"), "--lexical"], "not valid UTF-8"),
 ]
 
 
