@@ -41,6 +41,9 @@ def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
     else:
         p = Path(path)
         if not p.exists():
+            if re.match(r"https?://", path):
+                raise RegistryError(f"{path}: claims reads files, it does not fetch pages; save the page "
+                                    f"and run: claims extract page.html --url {path}")
             raise RegistryError(f"{path}: no such file")
         if p.is_dir():
             raise RegistryError(f"{path}: is a directory, not an article")

@@ -17,6 +17,7 @@ def files(tmp_path):
 
 CASES = [
     ("missing file", lambda f: ["extract", str(f / "nope.txt")], "no such file"),
+    ("a URL, not a file", lambda f: ["extract", "https://example.com/story"], "does not fetch pages"),
     ("directory", lambda f: ["extract", str(f / "adir")], "directory"),
     ("empty article", lambda f: ["extract", str(f / "empty.txt")], "empty"),
     ("whitespace article", lambda f: ["extract", str(f / "blank.txt")], "empty"),
