@@ -290,14 +290,21 @@ def extract(raw: str, title: str | None = None) -> Extraction:
 
 
 def is_subheading(text: str, start: int, end: int) -> bool:
-    """Is ``text[start:end]`` a paragraph of its own that is a subheading ("US FALLS", "How
-    the Ruling Works"), which ``clean`` keeps in the article but which states nothing?"""
+    """Is ``text[start:end]`` a paragraph of its own that is a subheading, which ``clean``
+    keeps in the article but which states nothing? One in capitals ("US FALLS") or Title
+    Case ("How the Ruling Works"), or a short line between two paragraphs of prose
+    ("Thermals", "Testing the silicon"; a list item follows a line ending in ":" instead)."""
     line = text[start:end]
     alone = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
     if not alone or _TERMINAL.search(line):
         return False
     letters = [c for c in line if c.isalpha()]
-    return (len(letters) >= 2 and all(c.isupper() for c in letters)) or is_headline(line)
+    if (len(letters) >= 2 and all(c.isupper() for c in letters)) or is_headline(line):
+        return True
+    before = text[:start].rstrip().rsplit("\n", 1)[-1]
+    after = text[end:].lstrip().split("\n", 1)[0]
+    return (len(_WORD.findall(line)) <= MIN_WORDS_UNPUNCTUATED and line[:1].isupper()
+            and bool(_TERMINAL.search(before)) and bool(_TERMINAL.search(after)))
 
 
 def _claimants_of_parts(sentence: str, parts: list[str], who: str | None) -> list[str | None]:
