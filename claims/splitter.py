@@ -301,10 +301,25 @@ def is_subheading(text: str, start: int, end: int) -> bool:
     letters = [c for c in line if c.isalpha()]
     if (len(letters) >= 2 and all(c.isupper() for c in letters)) or is_headline(line):
         return True
-    before = text[:start].rstrip().rsplit("\n", 1)[-1]
-    after = text[end:].lstrip().split("\n", 1)[0]
     return (len(_WORD.findall(line)) <= MIN_WORDS_UNPUNCTUATED and line[:1].isupper()
-            and bool(_TERMINAL.search(before)) and bool(_TERMINAL.search(after)))
+            and bool(_TERMINAL.search(_paragraph_before(text, start)))
+            and bool(_TERMINAL.search(_paragraph_after(text, end))))
+
+
+def _paragraph_before(text: str, start: int) -> str:
+    """The paragraph that ends before offset ``start`` (read from there, not from the top)."""
+    k = start
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    return text[text.rfind("\n", 0, k) + 1:k]
+
+
+def _paragraph_after(text: str, end: int) -> str:
+    i = end
+    while i < len(text) and text[i].isspace():
+        i += 1
+    j = text.find("\n", i)
+    return text[i:j if j >= 0 else len(text)]
 
 
 def _claimants_of_parts(sentence: str, parts: list[str], who: str | None) -> list[str | None]:
