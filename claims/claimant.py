@@ -139,8 +139,10 @@ def _is_verb(sentence: str, m: re.Match) -> bool:
     if word == "say" and after.rstrip().endswith("?") and len(after) < 3:
         return False  # "What did the prosecutors say?"
     if word in {"claims", "claimed"} and re.match(
-            r"(?:of|victory|responsibility|credit|the lives|lives|the title|ownership|asylum|benefits)\b", after):
-        return False
+            r"(?:of|victory|responsibility|credit|the lives|lives|the title|ownership|asylum|benefits)\b"
+            r"|(?:(?:the|a|an|his|her|their|its|[A-Z][\w-]*[’']s)\s+)?(?:body|bodies|remains|prize|seat|spot|place)\b",
+            after):
+        return False  # "The family claimed Ford’s body": took, not said
     if word in {"testified", "testifies"} and re.match(r"(?:before|at|in|on|to|behind|during)\b", after) \
             and not re.search(r"\bthat\b|:", after) and not re.search(r"[“”\"]", sentence):
         return False  # "Volker and Morrison testified before the committee": an event, no words
@@ -167,8 +169,18 @@ def _strip_trailing_aside(left: str) -> str:
     return inner[:cut]
 
 
+# "A spokesperson who did not wish to be named said": the speaker is the phrase before "who"
+_RELATIVE = re.compile(r"\s+who\s+[^,;:“”\"()]{1,120}$")
+
+
 def _before(sentence: str, start: int) -> str | None:
-    """The speaker's noun phrase that ends just before ``sentence[start:]``, read backwards."""
+    """The speaker's noun phrase that ends just before ``sentence[start:]``, read backwards;
+    past a relative clause ("Two officials who briefed reporters said")."""
+    relative = _RELATIVE.search(sentence[:start].rstrip())
+    return _phrase_before(sentence, relative.start() if relative else start)
+
+
+def _phrase_before(sentence: str, start: int) -> str | None:
     left = sentence[:start]
     toks = _tokens(left)
     while toks and toks[-1].lower() in _AUXILIARY:
@@ -323,7 +335,7 @@ def _attribution(sentence: str, m: re.Match, offset: int) -> tuple[int, str, boo
         return offset + m.start(), who, _closes_sentence(sentence, m), True
     inverted = bool(re.search(r"(?:,|[”\"’],?)$", left)) and word not in {"told", "tells"}
     who = _after(sentence, m.end()) if inverted else _before(sentence, m.start())
-    if inverted and (not who or who.lower() in PRONOUNS):
+    if inverted and (not who or who.split()[0].lower() in PRONOUNS | _FIRST_PERSON):
         # "“...,” she said" and "X, the aide, said ..." read as inverted only by their comma
         inverted, who = False, _before(sentence, m.start())
     if who is None:

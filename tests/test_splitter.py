@@ -149,13 +149,19 @@ def test_claims_only_use_words_of_their_sentence():
     ("Spot gold added 0.4% to $1,900 an ounce.", None),
     ("The price was not announced.", None),
     ("His mother was said to have disapproved.", None),
+    ("The family claimed Ford’s body and left town.", None),
     ("Well, let’s say they cause you to grow as a person.", None),
     ("Kurt Volker and Tim Morrison, another top NSC aide, testified before the committee.", None),  # an event
     ("Morrison testified on Tuesday that he was alarmed.", "Morrison"),
     ("“I was alarmed,” Morrison testified on Tuesday.", "Morrison"),
     ("We've said it before: backups matter.", None),  # the author's own voice
     ("The self-declared government cut rates.", None),
-    ("Analysts who have done the calculations say the plan fails.", None),  # not a clean subject: left empty
+    # past a relative clause to the phrase it describes
+    ("Analysts who have done the calculations say the plan fails.", "Analysts"),
+    ("A spokesperson who did not wish to be named because of agency policy said the agency never had.",
+     "A spokesperson"),
+    ("An official who spoke to Reuters said the talks had stalled.", "An official"),
+    ("The man, who lives nearby, said he heard shots.", "The man"),
 ])
 def test_claimant_in_one_sentence(sentence, who):
     assert claimant.find(sentence) == who
