@@ -282,7 +282,7 @@ def extract(raw: str, title: str | None = None) -> Extraction:
         row.update(fig)
         row.update(stamp)
         if is_subheading(text, row["start"], row["end"]):
-            row.update(checkable=False, claim_type="not a claim")
+            row.update(checkable=False, claim_type="not a claim", claimant=None)  # "What the Budget Says"
     ordered = [{k: r[k] for k in ("text", "sentence", "start", "end", "checkable", "checkworthiness",
                                   "claim_type", "claimant", "extractor", "extractor_version", "model", "threshold")}
                for r in rows]

@@ -397,19 +397,23 @@ def test_subheadings_stay_in_the_text_but_are_not_claims():
             "Apple restored the physical Escape key on the 16-inch model.\n\n"
             "Thermals\n\n"
             "The fans spin up later than on the 15-inch model.\n\n"
+            "What the budget says\n\n"
+            "The budget rose by 12% in 2023.\n\n"
             "The new model would:\n\n"
             "Cost less")  # a list item after a line ending in ":", not a subheading
     extraction = splitter.extract(text)
     headings = [c["text"] for c in extraction.sentences
                 if splitter.is_subheading(extraction.text, c["start"], c["end"])]
-    assert headings == ["US FALLS", "Touch Bar and Escape Key", "Thermals"]
+    assert headings == ["US FALLS", "Touch Bar and Escape Key", "Thermals", "What the budget says"]
     rows = {c["text"]: c for c in extraction.sentences}
     for heading in headings:
         assert heading in extraction.text
         assert rows[heading]["checkable"] is False and rows[heading]["claim_type"] == "not a claim"
+        assert rows[heading]["claimant"] is None  # "says" in a heading names no speaker
     assert [c["text"] for c in extraction.claims() if c["text"] != "Cost less"] == [
         "Granollers and Lopez defeated Khachanov and Rublev 6-4, 7-6 to seal the victory.",
         "The United States lost to Canada for the first time in the Davis Cup.",
         "Apple restored the physical Escape key on the 16-inch model.",
         "The fans spin up later than on the 15-inch model.",
+        "The budget rose by 12% in 2023.",
     ]
