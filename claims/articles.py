@@ -95,11 +95,58 @@ def read_article(path: str, encoding: str | None = None, max_bytes: int | None =
     meta = {}
     if is_html(name, data):
         text, meta = html_to_text(text)
-    elif name.lower().endswith((".md", ".markdown")):
-        text = strip_markdown(text)
+    else:
+        if name.lower().endswith((".md", ".markdown")):
+            text = strip_markdown(text)
+        meta = byline(text)
     if not text.strip():
         raise RegistryError(f"{name}: the article is empty")
     return RawArticle(name=name, text=text, meta=meta)
+
+
+_BYLINE = re.compile(r"^\W*(?i:by)\s+(?P<author>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von|der)){0,7})"
+                     r"(?:\s*(?:,|\||·|—|–|-|(?i:on))\s*(?P<date>[^|]{6,40}?))?\W*$")
+_DATE_LINE = re.compile(r"^\W*(?:(?i:published|updated|posted)\s*:?\s*)?(?P<date>[^|]{6,40}?)\W*$")
+_DATE_FORMATS = ("%d %B %Y", "%B %d, %Y", "%B %d %Y", "%d %b %Y", "%b %d, %Y", "%b. %d, %Y", "%b %d %Y",
+                 "%Y-%m-%d", "%A, %B %d, %Y", "%A %d %B %Y", "%A, %d %B %Y")
+
+
+def _date(text: str) -> str | None:
+    """``text`` as YYYY-MM-DD when it is a date alone ("3 March 2024", "March 3, 2024")."""
+    from datetime import datetime
+
+    cleaned = re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", " ".join(text.split()))
+    cleaned = re.sub(r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?)$", "", cleaned,
+                     flags=re.I)
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(cleaned, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def byline(text: str, lines: int = 8) -> dict:
+    """The author and date a plain-text or Markdown article states at its top ("By Jo
+    Reporter, 3 March 2024", "Published: March 3, 2024"), for the fields the user left empty."""
+    meta: dict = {}
+    for line in [ln for ln in text.splitlines() if ln.strip()][:lines]:
+        line = line.strip()
+        if len(line) > 120:
+            continue
+        m = _BYLINE.match(line)
+        when = m and m.group("date") and _date(m.group("date"))
+        if m and "author" not in meta and (when or not m.group("date")) \
+                and not _date(m.group("author") + " 1 2000"):  # "By Monday, ..." is no byline
+            meta["author"] = m.group("author").strip()
+            if when:
+                meta.setdefault("published", when)
+            continue
+        m = _DATE_LINE.match(line)
+        when = m and _date(m.group("date"))
+        if when:
+            meta.setdefault("published", when)
+    return meta
 
 
 def strip_markdown(text: str) -> str:
@@ -109,4 +156,4 @@ def strip_markdown(text: str) -> str:
     text = re.sub(r"^\s{0,3}#{1,6}\s*", "", text, flags=re.M)
     text = re.sub(r"^\s{0,3}(>|[-*+]\s|\d+\.\s)\s*", "", text, flags=re.M)
     text = re.sub(r"(\*\*|__|`)", "", text)
-    return text
+    return re.sub(r"(?<![\w*])[*_]([^*_\n]+)[*_](?![\w*])", r"\1", text)  # *emphasis*

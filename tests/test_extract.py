@@ -89,6 +89,23 @@ def test_extract_from_stdin(run, db_path):
     assert claim["claimant"] == "the mayor"
 
 
+def test_markdown_byline_fills_author_and_date(run, tmp_path):
+    story = tmp_path / "story.md"
+    story.write_text("# Council spends £4m on bridge\n\n*By Jo Reporter, 3 March 2024*\n\n"
+                     "The council spent **£4m** on the new bridge in 2023, the finance officer said.\n")
+    out = json.loads(run("extract", str(story), "--dry-run").output)
+    assert (out["article"]["author"], out["article"]["published"]) == ("Jo Reporter", "2024-03-03")
+    assert out["article"]["title"] == "Council spends £4m on bridge"
+    assert "By Jo Reporter" not in out["article"]["text"] and "*" not in out["article"]["text"]
+    # the user's date wins; a sentence that starts with "By" is no byline
+    out = json.loads(run("extract", str(story), "--dry-run", "--published", "2024-03-04").output)
+    assert out["article"]["published"] == "2024-03-04"
+    plain = tmp_path / "plain.txt"
+    plain.write_text("By Monday, the council had spent £4m on the new bridge.\n\nThe mayor said it was worth it.\n")
+    out = json.loads(run("extract", str(plain), "--dry-run").output)
+    assert out["article"]["author"] is None and out["article"]["published"] is None
+
+
 def test_extract_html(run, db_path, tmp_path):
     page = tmp_path / "page.html"
     page.write_text(
