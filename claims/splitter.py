@@ -18,7 +18,7 @@ Five steps, each a plain function in a module of its own:
 import re
 from dataclasses import dataclass
 
-from . import atomic, checkworthiness, claimant, claimtypes, sentences
+from . import articles, atomic, checkworthiness, claimant, claimtypes, sentences
 
 NAME = "claims.splitter"
 VERSION = "4"
@@ -147,7 +147,8 @@ def clean(raw: str, title: str | None = None) -> tuple[str | None, str]:
         if not line:
             block += 1
             continue
-        if not any(paragraphs) and title is None and not _is_shouting(line) and not _FURNITURE_START.match(line):
+        if not any(paragraphs) and title is None and not _is_shouting(line) and not _FURNITURE_START.match(line) \
+                and not articles.byline(line):  # "By Jo Reporter | March 3, 2024" is no headline
             words = _WORD.findall(line)
             if 3 <= len(words) <= 30 and not _TERMINAL.search(line):
                 title = line

@@ -104,6 +104,9 @@ def test_markdown_byline_fills_author_and_date(run, tmp_path):
     plain.write_text("By Monday, the council had spent £4m on the new bridge.\n\nThe mayor said it was worth it.\n")
     out = json.loads(run("extract", str(plain), "--dry-run").output)
     assert out["article"]["author"] is None and out["article"]["published"] is None
+    plain.write_text("By Jane Doe | March 3, 2024\n\nThe council spent £4m on the new bridge, the mayor said.\n")
+    out = json.loads(run("extract", str(plain), "--dry-run").output)["article"]
+    assert (out["title"], out["author"], out["published"]) == (None, "Jane Doe", "2024-03-03")  # no headline
 
 
 def test_extract_html(run, db_path, tmp_path):
