@@ -107,6 +107,9 @@ def read_article(path: str, encoding: str | None = None, max_bytes: int | None =
 _BYLINE = re.compile(r"^\W*(?i:by)\s+(?P<author>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von|der)){0,7})"
                      r"(?:\s*(?:,|\||·|—|–|-|(?i:on))\s*(?P<date>[^|]{6,40}?))?\W*$")
 _DATE_LINE = re.compile(r"^\W*(?:(?i:published|updated|posted)\s*:?\s*)?(?P<date>[^|]{6,40}?)\W*$")
+_CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+             "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+             "december", "now", "then", "noon", "midnight", "tomorrow", "today", "tonight"}
 _DATE_FORMATS = ("%d %B %Y", "%B %d, %Y", "%B %d %Y", "%d %b %Y", "%b %d, %Y", "%b. %d, %Y", "%b %d %Y",
                  "%Y-%m-%d", "%A, %B %d, %Y", "%A %d %B %Y", "%A, %d %B %Y")
 
@@ -130,14 +133,14 @@ def byline(text: str, lines: int = 8) -> dict:
     """The author and date a plain-text or Markdown article states at its top ("By Jo
     Reporter, 3 March 2024", "Published: March 3, 2024"), for the fields the user left empty."""
     meta: dict = {}
-    for line in [ln for ln in text.splitlines() if ln.strip()][:lines]:
+    for line in [ln for ln in text[:8000].splitlines() if ln.strip()][:lines]:
         line = line.strip()
         if len(line) > 120:
             continue
         m = _BYLINE.match(line)
         when = m and m.group("date") and _date(m.group("date"))
         if m and "author" not in meta and (when or not m.group("date")) \
-                and not _date(m.group("author") + " 1 2000"):  # "By Monday, ..." is no byline
+                and m.group("author").split()[0].lower() not in _CALENDAR:  # "By Monday, ..." is no byline
             meta["author"] = m.group("author").strip()
             if when:
                 meta.setdefault("published", when)
