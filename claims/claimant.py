@@ -181,6 +181,7 @@ def _before(sentence: str, start: int) -> str | None:
 
 
 def _phrase_before(sentence: str, start: int) -> str | None:
+    """The noun phrase that ends just before ``sentence[start:]``, read word by word backwards."""
     left = sentence[:start]
     toks = _tokens(left)
     while toks and toks[-1].lower() in _AUXILIARY:
@@ -346,7 +347,12 @@ def _attribution(sentence: str, m: re.Match, offset: int) -> tuple[int, str, boo
 
 def find(sentence: str) -> str | None:
     """The attribution written in one sentence, if any (pronouns unresolved)."""
-    found = attributions(sentence)
+    return speaker(attributions(sentence))
+
+
+def speaker(found: list[tuple[int, str, bool, bool]]) -> str | None:
+    """The speaker of a sentence, from its ``attributions``: the one that closes it, else
+    the first named speaker, else the first "according to"."""
     if not found:
         return None
     speakers = [f for f in found if not f[3]]

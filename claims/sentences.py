@@ -215,13 +215,14 @@ def _speaker_of_quotation(quotation: str, piece: str) -> bool:
     """Is ``piece`` only the speaker of the quotation before it? After "?!” any short tail
     without a clause ("told reporters on Monday"); after ".” nothing but name and verb."""
     q = quotation.rstrip()
-    if q[:1] not in "\"“‘" or q[-1:] not in "”\"’" or q.rstrip("”\"’ ")[-1:] not in ".!?…":
+    stop = q.rstrip("”\"’ ")[-1:]  # the mark that ends the quoted words
+    if q[:1] not in "\"“‘" or q[-1:] not in "”\"’" or stop not in ".!?…" or not stop:
         return False
     m = _SPEAKER_ONLY.fullmatch(piece)
     if not m:
         return False
     tail = m.group(2).strip()
-    if q.rstrip("”\"’ ")[-1] == ".":
+    if stop == ".":
         return not tail
     return len(tail.split()) <= 5 and not _CLAUSE.search(tail)
 

@@ -331,16 +331,14 @@ def _claimants_of_parts(sentence: str, parts: list[str], who: str | None) -> lis
     if who is None or len(parts) < 2:
         return [who] * len(parts)
     written = claimant.find(sentence)
+    found = [claimant.attributions(part) for part in parts]  # read each part once
     out = []
-    for part in parts:
-        own = claimant.find(part)
+    for part_found in found:
+        own = claimant.speaker(part_found)
         out.append(who if own is None or own == written or own.lower() in claimant.PRONOUNS else own)
-    for k in range(1, len(parts)):
-        if any(not closes for _, _, closes, _ in claimant.attributions(parts[k])):
-            for j in range(k):
-                if not claimant.attributions(parts[j]):
-                    out[j] = None
-            break
+    opening = next((k for k in range(1, len(parts)) if any(not closes for _, _, closes, _ in found[k])), None)
+    if opening is not None:  # the parts before a speaker's own opening are the article's
+        out[:opening] = [None if not found[j] else out[j] for j in range(opening)]
     return out
 
 
