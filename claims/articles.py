@@ -6,6 +6,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .parsing import check_encoding
 from .registry import RegistryError
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -63,14 +64,16 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
         at = data.index(b"\x00")
         where = "" if at < 8192 else f" (a NUL byte at {at:,})"
         raise RegistryError(f"{name}: looks like a binary file, not text{where}")
+    if encoding:
+        encoding = check_encoding(encoding)
     try:
         text = data.decode(encoding or "utf-8-sig")
     except UnicodeDecodeError as e:
         raise RegistryError(
             f"{name}: not valid {encoding or 'UTF-8'} (byte {e.start}); pass --encoding, e.g. --encoding latin-1"
         ) from None
-    except LookupError:
-        raise RegistryError(f"unknown encoding {encoding!r}") from None
+    except (UnicodeError, ValueError, LookupError, IndexError, TypeError) as e:
+        raise RegistryError(f"{name}: cannot be decoded as {encoding}: {e}") from None
     text = text.replace("\x00", "")
     return text
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import click
 
-from . import articles, exporting, publishing, registry, splitter
+from . import articles, exporting, parsing, publishing, registry, splitter
 from . import factchecks as factchecks_lib, matching
+from .parsing import DATE, ID, LIMIT
 from .registry import RegistryError
 
 STATUS_HELP = "unreviewed, in-review, true, mostly-true, half-true, misleading, mostly-false, false, unproven, not-checkable"
@@ -29,6 +30,8 @@ def db_option(fn):
             return fn(*args, db_path=db_path, **kwargs)
         except RegistryError as e:
             raise click.ClickException(str(e))
+        except OSError as e:  # a full disk or an unwritable directory under a write
+            raise click.ClickException(f"{e.filename or db_path}: {e.strerror or e}")
 
     return wrapper
 
@@ -75,7 +78,21 @@ def _short(value, width=60):
 LIST_COLUMNS = ["id", "status", "checkworthiness", "claim_type", "claimant", "text", "article_id", "version"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Arguments that are not text (bytes that are not UTF-8) are refused before a command runs."""
+
+    def parse_args(self, ctx, args):
+        for arg in args:
+            if isinstance(arg, str):
+                try:
+                    arg.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise click.ClickException(
+                        f"the argument {arg.encode('utf-8', 'surrogateescape')[:40]!r} is not valid UTF-8 text")
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="claims")
 def cli():
     """A fact-check claim registry in one SQLite file.
@@ -93,7 +110,7 @@ def cli():
 @click.option("--url", help="Where the article was published")
 @click.option("--title", help="Headline (default: taken from the article)")
 @click.option("--outlet", help="Publication")
-@click.option("--published", help="Publication date, YYYY-MM-DD")
+@click.option("--published", type=DATE, help="Publication date, YYYY-MM-DD")
 @click.option("--encoding", help="Text encoding of the input (default UTF-8)")
 @click.option("--dry-run", is_flag=True, help="Write nothing; print what would be stored as JSON")
 @click.option("--all", "include_all", is_flag=True, help="Include every sentence, checkable or not")
@@ -113,6 +130,8 @@ def extract(article, url, title, outlet, published, encoding, dry_run, include_a
         claims extract page.html --dry-run --all
     """
     # Read and check every input before writing anything.
+    if url:
+        url = registry.validate_url(url)
     raws = [articles.read_article(path, encoding=encoding) for path in article]
     db = None if dry_run else registry.open_registry(db_path)
     results = []
@@ -166,7 +185,7 @@ def extract(article, url, title, outlet, published, encoding, dry_run, include_a
 
 @cli.command()
 @click.argument("text")
-@click.option("--article", "article_id", type=int, help="Article the claim comes from")
+@click.option("--article", "article_id", type=ID("article"), help="Article the claim comes from")
 @click.option("--claimant", help="Who made the claim")
 @click.option("--source", "sources", multiple=True, help="Source URL (repeatable)")
 @click.option("--status", help=f"Initial status: {STATUS_HELP}")
@@ -195,9 +214,9 @@ def add(text, article_id, claimant, sources, status, note, actor, db_path):
 
 @cli.command(name="list")
 @click.option("--status", "statuses", multiple=True, help="Only claims with this status (repeatable)")
-@click.option("--article", "article_id", type=int, help="Only claims from this article")
+@click.option("--article", "article_id", type=ID("article"), help="Only claims from this article")
 @click.option("--search", help="Only claims matching this full-text search")
-@click.option("--limit", type=int, help="At most this many")
+@click.option("--limit", type=LIMIT, help="At most this many")
 @output_options
 @db_option
 def list_(statuses, article_id, search, limit, fmt, db_path):
@@ -208,13 +227,13 @@ def list_(statuses, article_id, search, limit, fmt, db_path):
         claims list --status unreviewed --table
         claims list --search injunction --nl
     """
-    db = registry.open_registry(db_path)
+    db = registry.open_registry(db_path, readonly=True)
     rows = registry.iter_claims(db, statuses=statuses, article_id=article_id, search=search, limit=limit)
     emit(({k: r[k] for k in LIST_COLUMNS} for r in rows), fmt)
 
 
 @cli.command()
-@click.argument("claim_id")
+@click.argument("claim_id", type=ID("claim"))
 @db_option
 def show(claim_id, db_path):
     """Show a claim with its article context, sources and history.
@@ -223,7 +242,7 @@ def show(claim_id, db_path):
     Example:
         claims show 3
     """
-    db = registry.open_registry(db_path)
+    db = registry.open_registry(db_path, readonly=True)
     claim = registry.get_claim(db, claim_id)
     out = dict(claim)
     if claim["article_id"] is not None:
@@ -237,7 +256,7 @@ def show(claim_id, db_path):
 
 
 @cli.command()
-@click.argument("claim_id")
+@click.argument("claim_id", type=ID("claim"))
 @click.argument("status")
 @click.option("--note", help="Why (recorded in history)")
 @click.option("--by", "actor", help="Who decided")
@@ -260,7 +279,7 @@ def status(claim_id, status, note, actor, force, db_path):
 
 
 @cli.command()
-@click.argument("claim_id")
+@click.argument("claim_id", type=ID("claim"))
 @click.argument("url", required=False)
 @click.option("--title", help="Title of the source")
 @click.option("--kind", default="other", show_default=True,
@@ -269,7 +288,7 @@ def status(claim_id, status, note, actor, force, db_path):
 @click.option("--note", help="Note")
 @click.option("--by", "actor", help="Who added (or removed) it")
 @click.option("--list", "list_", is_flag=True, help="List the claim's sources instead")
-@click.option("--remove", "remove_id", metavar="SOURCE_ID", help="Remove this source from the claim (recorded in history)")
+@click.option("--remove", "remove_id", type=ID("source"), metavar="SOURCE_ID", help="Remove this source from the claim (recorded in history)")
 @click.option("--force", is_flag=True, help="With --remove: remove the last source of a verdict that needs one (needs --note)")
 @output_options
 @db_option
@@ -287,7 +306,7 @@ def source(claim_id, url, title, kind, stance, note, actor, list_, remove_id, fo
     """
     if sum([url is not None, list_, remove_id is not None]) != 1:
         raise click.UsageError("give exactly one of URL, --list or --remove SOURCE_ID")
-    db = registry.open_registry(db_path)
+    db = registry.open_registry(db_path, readonly=list_)
     if list_:
         claim = registry.get_claim(db, claim_id)
         emit(registry.sources_for(db, claim["id"]), fmt)
@@ -300,12 +319,12 @@ def source(claim_id, url, title, kind, stance, note, actor, list_, remove_id, fo
 
 
 @cli.command()
-@click.argument("article_id")
+@click.argument("article_id", type=ID("article"))
 @click.option("--url", help="Where the article was published (http or https)")
 @click.option("--title", help="Headline")
 @click.option("--outlet", help="Publication")
 @click.option("--author", help="Author")
-@click.option("--published", help="Publication date, YYYY-MM-DD")
+@click.option("--published", type=DATE, help="Publication date, YYYY-MM-DD")
 @db_option
 def article(article_id, url, title, outlet, author, published, db_path):
     """Show an article's details, or correct them (an empty value clears one).
@@ -317,7 +336,8 @@ def article(article_id, url, title, outlet, author, published, db_path):
         claims article 1
         claims article 1 --url https://www.example.com/story --published 2025-05-12
     """
-    db = registry.open_registry(db_path)
+    changes = [url, title, outlet, author, published]
+    db = registry.open_registry(db_path, readonly=all(v is None for v in changes))
     row = registry.update_article(db, article_id, url=url, title=title, outlet=outlet, author=author,
                                   published=published)
     out = {k: row[k] for k in ("id", *registry.ARTICLE_FIELDS, "sha256", "added_at")}
@@ -325,7 +345,7 @@ def article(article_id, url, title, outlet, author, published, db_path):
 
 
 @cli.command()
-@click.argument("claim_id")
+@click.argument("claim_id", type=ID("claim"))
 @output_options
 @db_option
 def history(claim_id, fmt, db_path):
@@ -335,13 +355,13 @@ def history(claim_id, fmt, db_path):
     Example:
         claims history 3 --table
     """
-    db = registry.open_registry(db_path)
+    db = registry.open_registry(db_path, readonly=True)
     emit(registry.history(db, claim_id), fmt)
 
 
 @cli.command()
 @click.argument("query")
-@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--limit", type=LIMIT, default=20, show_default=True)
 @output_options
 @db_option
 def search(query, limit, fmt, db_path):
@@ -351,7 +371,7 @@ def search(query, limit, fmt, db_path):
     Example:
         claims search "criminal investigations"
     """
-    db = registry.open_registry(db_path)
+    db = registry.open_registry(db_path, readonly=True)
     rows = registry.search(db, query, limit=limit)
     emit(({k: r[k] for k in LIST_COLUMNS} for r in rows), fmt)
 
@@ -359,7 +379,7 @@ def search(query, limit, fmt, db_path):
 def filter_options(fn):
     for decorator in reversed([
         click.option("--status", "statuses", multiple=True, help="Only claims with this status (repeatable)"),
-        click.option("--article", "article_id", type=int, help="Only claims from this article"),
+        click.option("--article", "article_id", type=ID("article"), help="Only claims from this article"),
         click.option("--claim-type", help="Only claims of this type"),
         click.option("--min-checkworthiness", type=float, help="Only claims scoring at least this (0-1)"),
         click.option("--since", help="Only claims added on or after this date (YYYY-MM-DD) or time"),
@@ -420,7 +440,9 @@ def export(statuses, article_id, claim_type, min_checkworthiness, since, fmt, ou
         raise click.UsageError("--bom is for --format csv")
     if check and fmt != "claimreview":
         raise click.UsageError("--check is for --format claimreview")
-    db = registry.open_registry(db_path)
+    db = registry.open_registry(db_path, readonly=True)
+    if output:
+        exporting.check_output_path(output, db_path)
     filters = dict(statuses=statuses, article_id=article_id, claim_type=claim_type,
                    min_checkworthiness=min_checkworthiness, since=since)
     findings = [] if check else None
@@ -479,7 +501,7 @@ def import_(file, dry_run, by, force, encoding, as_json, db_path):
     """
     from . import importing
 
-    db = registry.open_registry(db_path)
+    db = registry.open_registry(db_path, readonly=dry_run)
     try:
         report = importing.import_csv(db, file, by=by, force=force, encoding=encoding, dry_run=dry_run)
     except importing.ImportRefused as e:
@@ -525,7 +547,7 @@ def lint(file, statuses, article_id, claim_type, min_checkworthiness, since,
     if file:
         items = claimreview.read_items(file)
     else:
-        db = registry.open_registry(db_path)
+        db = registry.open_registry(db_path, readonly=True)
         items = claimreview.review_items(db, publisher, statuses=statuses, article_id=article_id,
                                          claim_type=claim_type, min_checkworthiness=min_checkworthiness,
                                          since=since)
@@ -598,7 +620,7 @@ def backup(path, replace, db_path):
     """
     from . import backup as backups
 
-    registry.open_registry(db_path, create=False)
+    registry.open_registry(db_path, readonly=True)
     copy = backups.backup(db_path, path, overwrite=replace)
     click.echo(f"{copy['path']}: {copy['claims']} claims, {copy['articles']} articles, "
                f"{copy['claim_events']} history rows, integrity ok")
@@ -748,7 +770,7 @@ def factchecks_embed(db_path):
 @cli.command()
 @click.argument("text", required=False)
 @click.option("--file", "file", type=click.File("r", encoding="utf-8"), help="One query per line (- for stdin)")
-@click.option("--limit", type=int, default=5, show_default=True, help="Matches per query")
+@click.option("--limit", type=LIMIT, default=5, show_default=True, help="Matches per query")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per query (default for --file)")
 @click.option("--only", type=click.Choice(["claim", "fact_check"]), help="Only match registry claims or imported fact-checks")
 @click.option("--lexical", is_flag=True, help="Words, numbers and names only: no embedding model")
@@ -772,7 +794,7 @@ def similar(text, file, limit, as_json, only, lexical, full, db_path):
         raise click.ClickException("the query text is empty")
     if limit < 1:
         raise click.UsageError("--limit must be at least 1")
-    db = registry.open_registry(db_path, create=False)
+    db = registry.open_registry(db_path, readonly=True)
     kinds = (only,) if only else ("fact_check", "claim")
     lines = [text] if file is None else _read_lines(file)
     if lexical and full:
@@ -807,7 +829,7 @@ def link():
 
 
 def _decide(state):
-    @click.argument("link_id")
+    @click.argument("link_id", type=ID("link"))
     @click.option("--by", "actor", help="Who decided")
     @click.option("--note", help="Why (recorded in history)")
     @db_option

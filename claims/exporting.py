@@ -12,6 +12,7 @@ from typing import IO, Iterable, Iterator, Optional
 
 from sqlite_utils import Database
 
+from . import parsing
 from .registry import RegistryError, validate_status
 
 REVIEWER_COLUMNS = ["new_status", "note", "source_url", "source_title", "source_stance", "reviewer"]
@@ -47,18 +48,35 @@ def unneutralise(value: str) -> str:
 
 def parse_since(since: Optional[str]) -> Optional[str]:
     """``--since`` as a string comparable with the registry's UTC ``created_at`` times."""
-    if since is None or not since.strip():
-        return None
-    since = since.strip()
+    return parsing.parse_since(since)
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def check_output_path(output, db_path) -> None:
+    """Refuse an ``-o`` that would overwrite the registry being read (the same file by any
+    name, or its -wal/-shm), or any SQLite database: an export never replaces a database."""
+    out = Path(output)
+    if out.is_dir():
+        raise RegistryError(f"{out} is a directory, not a file to write")
+    if not out.exists():
+        return
+    db = Path(db_path)
+    for name in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")):
+        try:
+            same = name.exists() and (os.path.samefile(out, name) or os.path.realpath(out) == os.path.realpath(name))
+        except OSError:
+            same = False
+        if same:
+            raise RegistryError(f"{out} is the registry being exported ({db}); write the export to another file")
     try:
-        if len(since) == 10:
-            return datetime.date.fromisoformat(since).isoformat()
-        moment = datetime.datetime.fromisoformat(since)
-    except ValueError:
-        raise RegistryError(f"--since must be a date (YYYY-MM-DD) or an ISO 8601 time, not {since!r}")
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return moment.astimezone(datetime.timezone.utc).isoformat(timespec="milliseconds")
+        with open(out, "rb") as f:
+            head = f.read(len(SQLITE_MAGIC))
+    except OSError as e:
+        raise RegistryError(f"cannot read {out}: {e.strerror or e}") from e
+    if head == SQLITE_MAGIC:
+        raise RegistryError(f"{out} is an SQLite database; an export does not overwrite a database")
 
 
 def claim_filters(db: Database, *, statuses=(), article_id=None, claim_type=None,
@@ -178,6 +196,8 @@ def output_file(path, *, encoding="utf-8"):
     try:
         with open(tmp, "w", encoding=encoding, newline="") as f:
             yield f
+            f.flush()
+            os.fsync(f.fileno())  # a full disk shows here, before the file takes its name
         os.replace(tmp, path)
     except OSError as e:
         tmp.unlink(missing_ok=True)

@@ -32,6 +32,7 @@ from sqlite_utils import Database
 from . import registry
 from .exporting import EXPORT_COLUMNS, unneutralise
 from .models import SourceKind, Stance
+from .parsing import check_encoding
 from .registry import RegistryError
 
 #: Columns the importer reads; every other column is ignored (and reported).
@@ -163,11 +164,7 @@ def read_csv(path, encoding: Optional[str] = None) -> Iterator[tuple[int, list[s
     ``line`` is the file line the row starts on (a quoted cell may span lines). UTF-8
     with or without a BOM by default; CRLF or LF; ``encoding`` for anything else.
     """
-    encoding = encoding or "utf-8-sig"
-    try:
-        "".encode(encoding)
-    except LookupError:
-        raise RegistryError(f"unknown encoding {encoding!r}")
+    encoding = check_encoding(encoding) if encoding else "utf-8-sig"
     path = Path(path)
     if path.is_dir():
         raise RegistryError(f"{path} is a directory, not a CSV file")
@@ -200,7 +197,7 @@ def read_csv(path, encoding: Optional[str] = None) -> Iterator[tuple[int, list[s
                     continue
                 first = False
                 yield line, cells
-    except UnicodeDecodeError as e:
+    except UnicodeError as e:
         hint = "" if encoding.lower().replace("_", "-") not in ("utf-8", "utf-8-sig", "utf8") else \
             "; pass --encoding (e.g. --encoding cp1252) for files that are not UTF-8"
         raise RegistryError(f"{path}: not valid {encoding} near line {last + 1}{hint}") from e

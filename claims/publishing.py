@@ -102,15 +102,78 @@ def inspect_data(path: Path) -> dict:
     return data
 
 
-def publish(db_path, directory) -> dict:
-    """Write a read-only snapshot of the registry at ``db_path`` into ``directory``."""
-    directory = Path(directory)
+#: What ``publish`` writes into its directory (the marker lists these): it never
+#: touches anything else there, and refuses a directory holding files it did not write.
+MARKER = ".claims-publish.json"
+PUBLISHED = [f"{DATABASE}.db", "metadata.json", "settings.json", "plugins/claims_registry.py", "templates",
+             "inspect-data.json", "README.md"]
+
+
+def check_target(directory: Path, db_path) -> None:
+    """Refuse a ``directory`` that is not empty and is not a snapshot ``publish`` wrote (its
+    marker lists what it wrote; the registry.db there must be the one it wrote)."""
     if directory.exists() and not directory.is_dir():
         raise RegistryError(f"{directory} is a file, not a directory")
-    db = open_registry(db_path, create=False)
     target = directory / f"{DATABASE}.db"
     if target.exists() and target.resolve() == Path(db_path).resolve():
         raise RegistryError(f"{target} is the registry itself; publish into another directory")
+    if not directory.exists():
+        return
+    entries = sorted(p.name for p in directory.iterdir())
+    if not entries:
+        return
+    marker = _read_marker(directory)
+    if marker is None:
+        shown = ", ".join(entries[:5]) + (f" and {len(entries) - 5} more" if len(entries) > 5 else "")
+        raise RegistryError(f"{directory} is not empty and holds no snapshot written by claims publish "
+                            f"({shown}); publish into a new or empty directory")
+    if target.exists():
+        stat = target.stat()
+        if [stat.st_size, stat.st_mtime_ns] != marker.get("registry"):
+            raise RegistryError(f"{target} is not the snapshot claims publish wrote there (it was replaced "
+                                "or changed); move it away or publish into a new directory")
+
+
+def _read_marker(directory: Path):
+    try:
+        marker = json.loads((directory / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return marker if isinstance(marker, dict) else None
+
+
+def _write_text(path: Path, text: str) -> None:
+    """``path`` replaced whole or not at all: written beside it, synced, then renamed."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def publish(db_path, directory) -> dict:
+    """Write a read-only snapshot of the registry at ``db_path`` into ``directory``.
+
+    A full disk (or any write error) is one RegistryError: no half-written file is left
+    under a published name, and the previous registry.db stays until the new one is whole.
+    """
+    directory = Path(directory)
+    db = open_registry(db_path, readonly=True)
+    check_target(directory, db_path)
+    try:
+        return _publish(db, db_path, directory)
+    except OSError as e:
+        raise RegistryError(f"cannot write {e.filename or directory}: {e.strerror or e}") from e
+    except sqlite3.DatabaseError as e:
+        raise RegistryError(f"cannot write the snapshot in {directory}: {e}") from e
+
+
+def _publish(db, db_path, directory: Path) -> dict:
+    target = directory / f"{DATABASE}.db"
     directory.mkdir(parents=True, exist_ok=True)
     tmp = directory / f".{DATABASE}.db.tmp"
     tmp.unlink(missing_ok=True)
@@ -130,21 +193,33 @@ def publish(db_path, directory) -> dict:
         tmp.unlink(missing_ok=True)
     for stale in (directory / f"{DATABASE}.db-wal", directory / f"{DATABASE}.db-shm"):
         stale.unlink(missing_ok=True)
+    stat = target.stat()
+    # the marker first (so a later failure leaves a directory this command may write again)
+    _write_text(directory / MARKER, json.dumps({"files": PUBLISHED, "registry": [stat.st_size, stat.st_mtime_ns],
+                                                "published_at": now()}, indent=2) + "\n")
 
     metadata = datasette_metadata(DATABASE)
     metadata.setdefault("plugins", {}).setdefault("claims", {})["read_only"] = True
-    (directory / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
-    (directory / "settings.json").write_text(json.dumps(SETTINGS, indent=2) + "\n")
+    _write_text(directory / "metadata.json", json.dumps(metadata, indent=2) + "\n")
+    _write_text(directory / "settings.json", json.dumps(SETTINGS, indent=2) + "\n")
     plugins = directory / "plugins"
     plugins.mkdir(exist_ok=True)
-    shutil.copyfile(PLUGIN_DIR / "__init__.py", plugins / "claims_registry.py")
+    _write_text(plugins / "claims_registry.py", (PLUGIN_DIR / "__init__.py").read_text(encoding="utf-8"))
     templates = directory / "templates"
-    if templates.exists():
-        shutil.rmtree(templates)
-    shutil.copytree(PLUGIN_DIR / "templates", templates)
-    (directory / "inspect-data.json").write_text(json.dumps(inspect_data(target), indent=2) + "\n")
+    staged = directory / f".templates.{os.getpid()}.tmp"
+    shutil.rmtree(staged, ignore_errors=True)
+    try:
+        shutil.copytree(PLUGIN_DIR / "templates", staged)
+        old = directory / f".templates.{os.getpid()}.old"
+        if templates.exists():
+            os.replace(templates, old)
+        os.replace(staged, templates)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    _write_text(directory / "inspect-data.json", json.dumps(inspect_data(target), indent=2) + "\n")
 
-    (directory / "README.md").write_text(README.format(
+    _write_text(directory / "README.md", README.format(
         when=now()[:16].replace("T", " ") + " UTC", claims=counts["claims"], articles=counts["articles"],
         dir=directory.resolve(), options=" ".join(settings_args()),
     ))

@@ -12,29 +12,41 @@ import datetime
 import hashlib
 import json
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
-from urllib.parse import urlsplit
+from urllib.parse import quote
 
 from sqlite_utils import Database
 
+from . import parsing
+from .errors import RegistryError  # noqa: F401 (the one user-error type, imported from here by many modules)
 from .migrations import SUMMARY_INSERT_TRIGGERS, migrations
 
 BUSY_TIMEOUT_MS = 30_000
-
-
-class RegistryError(Exception):
-    """An error the user caused: unknown id, bad status, bad URL... One line, no traceback."""
+#: SQLite result codes that mean the file could not be written: a full disk, an I/O error,
+#: a read-only file or directory. A write that ends in one is one error line, not a traceback.
+_WRITE_FAILURES = {sqlite3.SQLITE_FULL: "the disk is full", sqlite3.SQLITE_IOERR: "an I/O error",
+                   sqlite3.SQLITE_READONLY: "it is read-only", sqlite3.SQLITE_CANTOPEN: "it cannot be opened"}
 
 
 def now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
 
 
-def connect(path) -> sqlite3.Connection:
-    """A connection with the pragmas every registry connection needs."""
+def file_uri(path, *, readonly: bool = False) -> str:
+    """``path`` as an SQLite URI that names exactly that file: a registry path is a file
+    path, never an URI (``-d 'file:x?mode=memory'`` is a file of that name)."""
+    uri = "file:" + quote(str(Path(path).absolute()), safe="/")
+    return uri + ("?mode=ro" if readonly else "")
+
+
+def connect(path, *, readonly: bool = False) -> sqlite3.Connection:
+    """A connection with the pragmas every registry connection needs (read-only: SQLite
+    refuses every write through it, so a read command cannot change the file)."""
     conn = sqlite3.connect(
-        str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        file_uri(path, readonly=readonly), uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None, check_same_thread=False,
     )
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -42,14 +54,39 @@ def connect(path) -> sqlite3.Connection:
     return conn
 
 
-def open_registry(path="registry.db", *, create: bool = True) -> Database:
-    """Open (creating if needed) the registry at ``path`` and bring its schema up to date."""
+def open_registry(path="registry.db", *, create: bool = True, readonly: bool = False,
+                  warn=None) -> Database:
+    """Open the registry at ``path`` and bring its schema up to date.
+
+    Before anything is written, the file is looked at through a read-only connection: a
+    file that is not a claims registry (tables but no ``claims`` migrations) is refused with
+    its path; a registry written by a newer version (migrations this version does not know)
+    is refused for writes, and opened for reads with a warning (``warn``, default stderr).
+    ``create=False`` or ``readonly=True`` refuse a path that does not exist (nothing is
+    created). ``readonly=True`` returns a read-only connection, and never switches the
+    journal mode; a claims registry of an older version is still brought up to date.
+    """
     path = Path(path)
     if path.is_dir():
         raise RegistryError(f"{path} is a directory, not a registry file")
-    if not create and not path.exists():
+    if (readonly or not create) and not path.exists():
         raise RegistryError(f"no registry at {path}")
+    kind, unknown = inspect_file(path)
+    if kind == "foreign":
+        raise RegistryError(f"{path} is not a claims registry (it holds other tables and no claims "
+                            "migrations); it was left as it is")
+    if kind == "new" and readonly:
+        raise RegistryError(f"{path} is empty, not a claims registry yet")
+    if kind == "newer":
+        names = ", ".join(unknown)
+        if not readonly:
+            raise RegistryError(f"{path} was written by a newer version of claims (migration {names}); "
+                                "upgrade claims to write to it")
+        (warn or _stderr)(f"Warning: {path} was written by a newer version of claims (migration {names}); "
+                          "reading it anyway")
     try:
+        if readonly and kind != "old":
+            return Database(connect(path, readonly=True))
         conn = connect(path)
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
@@ -59,8 +96,58 @@ def open_registry(path="registry.db", *, create: bool = True) -> Database:
             with write(db):
                 migrations.apply(db)  # re-checks what is pending, now under the write lock
     except sqlite3.DatabaseError as e:
+        if _write_failure(e):
+            raise RegistryError(f"cannot write {path}: {_write_failure(e)} ({e})") from e
         raise RegistryError(f"{path} is not a usable registry: {e}") from e
+    if readonly:
+        conn.close()
+        return Database(connect(path, readonly=True))
     return db
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def inspect_file(path) -> tuple[str, list[str]]:
+    """What the file at ``path`` is, read without changing it: ``("new", [])`` (no file, or
+    no tables yet), ``("ours", [])`` (a claims registry, up to date), ``("old", [])`` (one
+    with migrations to apply), ``("newer", names)`` (migrations this version does not know)
+    or ``("foreign", [])``."""
+    path = Path(path)
+    if not path.exists() or (path.stat().st_size == 0 and not Path(f"{path}-wal").exists()):
+        return "new", []
+    try:
+        conn = connect(path, readonly=True)
+    except sqlite3.DatabaseError as e:
+        raise RegistryError(f"{path} cannot be opened: {e}") from e
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
+            return "new", []
+        if "_sqlite_migrations" not in tables:
+            return "foreign", []
+        names = [r[0] for r in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [migrations.name])]
+    except sqlite3.DatabaseError as e:
+        raise RegistryError(f"{path} is not a usable registry: {e}") from e
+    finally:
+        conn.close()
+    if not names:
+        return "foreign", []
+    known = [m.name for m in migrations._migrations]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        return "newer", unknown
+    return ("old" if len(set(names)) < len(known) else "ours"), []
+
+
+def _write_failure(error: BaseException) -> Optional[str]:
+    """Why a write failed, when it failed for the file's sake (full disk, I/O, read-only)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is None:
+        return None
+    return _WRITE_FAILURES.get(code & 0xFF)
 
 
 def engine(path="registry.db"):
@@ -86,29 +173,32 @@ def write(db: Database):
         with db.atomic():
             yield db
         return
-    db.conn.execute("BEGIN IMMEDIATE")
     try:
-        yield db
-    except BaseException:
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        else:
+            db.conn.execute("COMMIT")
+    except sqlite3.DatabaseError as e:
+        why = _write_failure(e)
+        if why is None:
+            raise
         if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    else:
-        db.conn.execute("COMMIT")
+            with contextlib.suppress(sqlite3.DatabaseError):
+                db.conn.execute("ROLLBACK")
+        raise RegistryError(f"cannot write the registry: {why}; nothing was changed ({e})") from e
 
 
 # --- validation ----------------------------------------------------------------------
 
 
 def validate_url(url: str) -> str:
-    url = (url or "").strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        parts = None
-    if not parts or parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
-        raise RegistryError(f"not a valid http(s) URL: {url!r}")
-    return url
+    """http(s), a host, a valid port, no whitespace or control characters: ``parsing.validate_url``."""
+    return parsing.validate_url(url)
 
 
 def validate_status(db: Database, status: str) -> dict:
@@ -127,11 +217,8 @@ def validate_choice(value: str, enum, what: str) -> str:
 
 
 def parse_id(value, what: str) -> int:
-    """A row id typed by a user, as an int, or one clear error."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise RegistryError(f"{what} id must be a number, not {value!r}") from None
+    """A row id typed by a user, as an int, or one clear error (``parsing.parse_id``)."""
+    return parsing.parse_id(value, what)
 
 
 def _require_force_note(note):
@@ -152,7 +239,7 @@ def get_claim(db: Database, claim_id) -> dict:
 
 
 def get_article(db: Database, article_id) -> dict:
-    return get_row(db, "articles", article_id, "article")
+    return get_row(db, "articles", parse_id(article_id, "article"), "article")
 
 
 # --- writes --------------------------------------------------------------------------
