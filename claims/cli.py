@@ -58,7 +58,7 @@ def emit(rows, fmt: str):
     elif fmt == "table":
         from tabulate import tabulate
 
-        rows = [{k: _short(v) for k, v in r.items()} for r in rows]
+        rows = [{k: _short(parsing.printable(v)) for k, v in r.items()} for r in rows]
         click.echo(tabulate(rows, headers="keys") if rows else "(no rows)")
     else:
         first = True
@@ -275,7 +275,10 @@ def status(claim_id, status, note, actor, force, db_path):
     db = registry.open_registry(db_path)
     before = registry.get_claim(db, claim_id)["status"]
     claim = registry.set_status(db, claim_id, status, note=note, actor=actor, force=force)
-    click.echo(f"claim {claim['id']}: {before} -> {claim['status']}")
+    if before == claim["status"]:
+        click.echo(f"claim {claim['id']}: already {before}" + ("; note recorded" if (note or "").strip() else ""))
+    else:
+        click.echo(f"claim {claim['id']}: {before} -> {claim['status']}")
 
 
 @cli.command()
@@ -506,13 +509,13 @@ def import_(file, dry_run, by, force, encoding, as_json, db_path):
         report = importing.import_csv(db, file, by=by, force=force, encoding=encoding, dry_run=dry_run)
     except importing.ImportRefused as e:
         for problem in e.report.problems:
-            click.echo(f"{file}: {problem}", err=True)
+            click.echo(parsing.printable(f"{file}: {problem}"), err=True)
         raise
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
         for line in report.summary(dry_run=dry_run):
-            click.echo(line)
+            click.echo(parsing.printable(line))
     if report.conflicts:
         applied = "nothing was written (dry run)" if dry_run else f"the other {len(report.changes)} changed claims were applied"
         raise click.ClickException(
@@ -812,8 +815,8 @@ def similar(text, file, limit, as_json, only, lexical, full, db_path):
         for m in matches:
             verdict = m.get("rating") if m["kind"] == "fact_check" else m.get("status")
             ident = f"{m['kind']} {m['id']}" + (f" ({m['ref']})" if m.get("ref") else "")
-            click.echo(f"{m['score']:.3f}  {ident}  [{verdict}]  {m['text']}")
-            click.echo(f"       why: {matching.why_text(m['why'])}")
+            click.echo(parsing.printable(f"{m['score']:.3f}  {ident}  [{verdict}]  {m['text']}"))
+            click.echo(parsing.printable(f"       why: {matching.why_text(m['why'])}"))
     searcher.close()
 
 

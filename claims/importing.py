@@ -41,6 +41,7 @@ KNOWN_COLUMNS = EXPORT_COLUMNS + ["source_kind"]
 CHANGE_COLUMNS = ["new_status", "note", "source_url"]
 SOURCE_DETAIL_COLUMNS = ["source_title", "source_stance", "source_kind"]
 
+IGNORED_SHOWN = 5  # the import summary names this many ignored columns, then counts the rest
 _FIELD_LIMIT = 1 << 26  # 64 MiB: a cell as long as any text the registry stores
 
 
@@ -123,7 +124,8 @@ class ImportReport:
             "unchanged": self.unchanged,
             "changes": [asdict(c) for c in self.changes],
             "conflicts": [asdict(c) for c in self.conflicts],
-            "ignored_columns": self.ignored_columns,
+            "ignored_columns": self.ignored_columns[:IGNORED_SHOWN],
+            "ignored_column_count": len(self.ignored_columns),
             "warnings": [asdict(w) for w in self.warnings],
         }
 
@@ -142,7 +144,10 @@ class ImportReport:
             for c in self.conflicts:
                 lines.append(f"  line {c.line}, claim {c.claim_id}: {c.conflict}")
         if self.ignored_columns:
-            lines.append("Ignored columns: " + ", ".join(self.ignored_columns))
+            first = ", ".join(c if len(c) <= 40 else c[:39] + "…" for c in self.ignored_columns[:IGNORED_SHOWN])
+            more = len(self.ignored_columns) - IGNORED_SHOWN
+            lines.append("Ignored columns" + (f" ({len(self.ignored_columns):,})" if more > 0 else "") + f": {first}"
+                         + (f" and {more:,} more" if more > 0 else ""))
         for w in self.warnings:
             lines.append(f"Warning: {w}")
         if dry_run:
@@ -439,9 +444,11 @@ def _plan_rows(db, rows, report, index, statuses, stances, kinds, seen, by, forc
                 bad("new_status", f"{wanted['name']!r} needs a source: put its URL in source_url on this row "
                     f"(claim {claim_id} has none yet)")
         if note:
-            recorded = db.execute("SELECT 1 FROM claim_events WHERE claim_id = ? AND note = ? LIMIT 1",
-                                  [claim_id, note]).fetchone()
-            if not recorded:
+            # kept with a status change; on its own, unless this reviewer already wrote it
+            # (so importing the same file again adds nothing)
+            recorded = db.execute("SELECT 1 FROM claim_events WHERE claim_id = ? AND note = ? AND actor IS ? LIMIT 1",
+                                  [claim_id, note, actor]).fetchone()
+            if change.new_status or not recorded:
                 change.note = note
         if change.changes_anything and not actor:
             bad("reviewer", "who made this change? Fill the reviewer column or pass --by NAME")

@@ -87,7 +87,7 @@ def parse_date(value, what: str = "the date") -> Optional[str]:
             return datetime.date.fromisoformat(value).isoformat()
         except ValueError:
             pass
-    raise RegistryError(f"{what} must be a date as YYYY-MM-DD, not {safe_repr(value)}")
+    raise RegistryError(f"{what} must be an ISO 8601 date (YYYY-MM-DD), not {safe_repr(value)}")
 
 
 class Date(click.ParamType):
@@ -208,3 +208,17 @@ def check_encoding(name: str) -> str:
     if not getattr(info, "_is_text_encoding", True) or info.name == "undefined":
         raise RegistryError(f"{safe_repr(name)} is not a text encoding")
     return info.name
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(value):
+    """Text from the registry made safe for a terminal: control and format characters
+    (ESC sequences, bidi overrides, BEL, newlines...) shown as escapes, never run.
+    Anything that is not a string is returned as it is."""
+    if not isinstance(value, str) or value.isprintable():
+        return value
+    return "".join(ch if ch.isprintable() or ch == " " else _ESCAPES.get(ch, f"\\u{ord(ch):04x}" if ord(ch) > 0xff
+                                                                           else f"\\x{ord(ch):02x}")
+                   for ch in value)

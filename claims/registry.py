@@ -430,6 +430,13 @@ def add_claim(db: Database, text: str, *, article_id=None, claimant=None, source
         key = claim_key(text)
         existing = db.execute("SELECT id FROM claims WHERE key = ?", [key]).fetchone()
         if existing:
+            unapplied = _would_change(db, existing[0], article_id=article_id, claimant=claimant, urls=urls,
+                                      status=status, note=note)
+            if unapplied:
+                raise RegistryError(
+                    f"claim {existing[0]} already holds this text; {', '.join(unapplied)} not applied and nothing "
+                    f"changed: use `claims status {existing[0]} STATUS --note ...` or `claims source "
+                    f"{existing[0]} URL` to change it")
             return existing[0], False
         cursor = db.execute(
             "INSERT INTO claims (key, article_id, text, claimant, status, extractor, created_at, updated_at) "
@@ -445,6 +452,24 @@ def add_claim(db: Database, text: str, *, article_id=None, claimant=None, source
     return claim_id, True
 
 
+def _would_change(db, claim_id, *, article_id, claimant, urls, status, note) -> list[str]:
+    """The options of an ``add`` of a text already stored that would change its claim."""
+    claim = get_claim(db, claim_id)
+    out = []
+    if article_id is not None and article_id != claim["article_id"]:
+        out.append("--article")
+    if claimant is not None and claimant != claim["claimant"]:
+        out.append("--claimant")
+    if set(urls) - {r[0] for r in db.execute("SELECT url FROM sources WHERE claim_id = ?", [claim_id])}:
+        out.append("--source")
+    if status and status != claim["status"]:
+        out.append("--status")
+    if (note or "").strip() and not db.execute("SELECT 1 FROM claim_events WHERE claim_id = ? AND note = ?",
+                                               [claim_id, note]).fetchone():
+        out.append("--note")
+    return out
+
+
 def set_status(db: Database, claim_id, status: str, *, note=None, actor=None, force=False) -> dict:
     """Change a claim's status. A verdict that needs a source is refused without one,
     unless ``force`` with a ``note`` (the override is recorded in the history)."""
@@ -453,6 +478,8 @@ def set_status(db: Database, claim_id, status: str, *, note=None, actor=None, fo
     with write(db):
         claim = get_claim(db, claim_id)  # re-read under the write lock
         if claim["status"] == status:
+            if (note or "").strip():  # the status stands; the reviewer's words are kept
+                _event(db, claim["id"], "note", actor=actor, note=note.strip())
             return claim
         n = None
         if wanted["needs_source"]:
@@ -539,11 +566,7 @@ def update_article(db: Database, article_id, **fields) -> dict:
     if changes.get("url"):
         changes["url"] = validate_url(changes["url"])
     if changes.get("published"):
-        value = changes["published"]
-        try:
-            (datetime.date if len(value) == 10 else datetime.datetime).fromisoformat(value)
-        except ValueError:
-            raise RegistryError(f"the publication date must be ISO 8601 (YYYY-MM-DD), not {value!r}")
+        changes["published"] = parsing.parse_date(changes["published"], "the publication date")
     changes = {k: (v or None) for k, v in changes.items()}  # an empty value clears the field
     get_article(db, article_id)
     if changes:
