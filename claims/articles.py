@@ -104,7 +104,46 @@ def read_article(path: str, encoding: str | None = None, max_bytes: int | None =
         meta = byline(text)
     if not text.strip():
         raise RegistryError(f"{name}: the article is empty")
-    return RawArticle(name=name, text=text, meta=meta)
+    return RawArticle(name=name, text=cut_long_lines(text), meta=meta)
+
+
+#: The longest line the sentence splitter is given. Its time grows with the square of a
+#: line's length (pySBD and the repairs after it), so a longer line is cut first, at the
+#: best break near the end of each window: a sentence end, then a clause end, then a space.
+MAX_LINE = 3000
+_CUTS = [
+    re.compile(r"(?<=[a-z]{2}[.!?])[\"'”’)\]]*\s+(?=[\"“‘(]?[A-Z])"),  # "... rose. The ..."
+    re.compile(r"(?<=[.!?;:])[\"'”’)\]]*\s+"),
+    re.compile(r"(?<=[,)\]])\s+"),
+    re.compile(r"\s+"),
+]
+
+
+def cut_long_lines(text: str, limit: int = MAX_LINE) -> str:
+    """``text`` with every line longer than ``limit`` cut into lines of at most ``limit``
+    characters (a newline in place of the whitespace at each cut; without whitespace, a
+    hard cut). Linear time: each window is searched once. Shorter lines are left as they are."""
+    if len(text) <= limit or all(len(line) <= limit for line in text.split("\n")):
+        return text
+    out = []
+    for line in text.split("\n"):
+        start = 0
+        while len(line) - start > limit:
+            window = line[start + limit // 2:start + limit]
+            base = start + limit // 2
+            for cut in _CUTS:
+                found = None
+                for found in cut.finditer(window):
+                    pass
+                if found is not None:
+                    out.append(line[start:base + found.start()])
+                    start = base + found.end()
+                    break
+            else:
+                out.append(line[start:start + limit])
+                start += limit
+        out.append(line[start:])
+    return "\n".join(out)
 
 
 _BYLINE = re.compile(r"^\W*(?i:by)\s+(?P<author>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von|der)){0,7})"

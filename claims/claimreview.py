@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 from sqlite_utils import Database
 
 from .exporting import claim_filters
+from .parsing import loads_json
 from .registry import RegistryError, validate_url
 
 CLAIM_REVIEWED_MAX = 75
@@ -104,6 +105,9 @@ def load_publisher(config: Optional[str] = None, *, name=None, url=None, logo=No
         unknown = set(values) - {"name", "url", "logo", "review_url"}
         if unknown:
             raise RegistryError(f"{config}: unknown [publisher] keys: {', '.join(sorted(unknown))}")
+        for key, value in values.items():
+            if not isinstance(value, str):
+                raise RegistryError(f"{config}: [publisher] {key} must be a string, not {type(value).__name__}")
     publisher = Publisher(
         name=name or values.get("name"),
         url=url or values.get("url"),
@@ -370,14 +374,14 @@ def read_items(path) -> Iterator[tuple[str, dict]]:
     except (OSError, UnicodeDecodeError) as e:
         raise RegistryError(f"{path}: cannot read it as UTF-8 JSON: {e}")
     try:
-        data = json.loads(text)
+        data = loads_json(text, str(path))
         items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else [data]
     except json.JSONDecodeError:
         items = []
         for n, line in enumerate(text.splitlines(), 1):
             if line.strip():
                 try:
-                    items.append(json.loads(line))
+                    items.append(loads_json(line, f"{path}: line {n}"))
                 except json.JSONDecodeError as e:
                     raise RegistryError(f"{path}: line {n}: not JSON: {e.msg}")
     for n, item in enumerate(items, 1):

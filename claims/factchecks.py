@@ -25,6 +25,7 @@ from typing import Callable, Iterator, Optional
 from sqlite_utils import Database
 
 from .registry import RegistryError, get_row, now, write
+from .parsing import loads_json, validate_url
 
 FIELDS = ["text", "title", "rating", "speaker", "date", "url"]
 KNOWN = set(FIELDS) | {"id", "publisher"}
@@ -106,7 +107,7 @@ def _objects(path: Path) -> Iterator[tuple[str, object]]:
     stripped = text.lstrip()
     if stripped.startswith("["):
         try:
-            data = json.loads(text)
+            data = loads_json(text, str(path))
         except json.JSONDecodeError as e:
             raise RegistryError(f"{path}: not valid JSON: {e}")
         for i, obj in enumerate(data, 1):
@@ -115,7 +116,7 @@ def _objects(path: Path) -> Iterator[tuple[str, object]]:
     # One JSON document (possibly pretty-printed) or JSON lines: try the whole first.
     if stripped.startswith("{") and "\n{" not in stripped:
         try:
-            data = json.loads(text)
+            data = loads_json(text, str(path))
         except json.JSONDecodeError:
             data = None
         if isinstance(data, dict):
@@ -130,7 +131,7 @@ def _objects(path: Path) -> Iterator[tuple[str, object]]:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = loads_json(line, f"{path} line {n}")
         except json.JSONDecodeError as e:
             raise RegistryError(f"{path} line {n}: not valid JSON ({e.msg})")
         if isinstance(obj, dict) and isinstance(obj.get("@graph"), list):
@@ -169,6 +170,11 @@ def read_records(path, *, publisher: Optional[str] = None) -> list[dict]:
             **{k: _str(rec.get(k)) for k in FIELDS[1:]},
             "extra": json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None,
         }
+        if row["url"]:
+            try:
+                row["url"] = validate_url(row["url"])
+            except RegistryError as e:
+                raise RegistryError(f"{where}: {e}") from None
         key = (row["publisher"], ref)
         if key in seen:
             rows[seen[key]] = row  # the last occurrence in the file wins
