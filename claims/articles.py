@@ -195,7 +195,11 @@ def byline(text: str, lines: int = 8) -> dict:
 
 
 def strip_markdown(text: str) -> str:
-    """Markdown to plain prose: headings become title lines, links keep their words."""
+    """Markdown to plain prose: headings become title lines, links keep their words; raw HTML
+    elements that show nothing (script, style, template, iframe...) go with their content."""
+    from .htmltext import drop_invisible
+
+    text = drop_invisible(text)
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"^\s{0,3}#{1,6}\s*", "", text, flags=re.M)

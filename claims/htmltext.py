@@ -62,21 +62,65 @@ def main_text(html: str) -> tuple[str, dict]:
     return "\n\n".join("\n".join(lines) for lines in blocks), _meta(doc)
 
 
+#: Elements whose content is never visible text: scripts, styles, inert templates, the
+#: fallback of scripts, embedded documents and drawings. Dropped whole, in HTML and Markdown.
+INVISIBLE_TAGS = ("template", "noscript", "iframe", "object", "embed", "svg", "math", "script", "style", "canvas")
+_INVISIBLE_OPEN = re.compile(r"<(%s)\b[^<>]{0,2000}>" % "|".join(INVISIBLE_TAGS), re.I)
+_INVISIBLE_CLOSE = {tag: re.compile(r"</%s\s*>" % tag, re.I) for tag in INVISIBLE_TAGS}
+_PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
+
+
+def drop_invisible(text: str) -> str:
+    """``text`` (HTML, or Markdown with raw HTML in it) without the ``INVISIBLE_TAGS``
+    elements and what they hold. An element left open ends at its paragraph (a blank line) in
+    Markdown terms. Linear time: each closing tag is searched for at most once per tag name."""
+    if not _INVISIBLE_OPEN.search(text):
+        return text
+    out, pos = [], 0
+    unclosed_after: dict[str, int] = {}  # tag -> a position after which it is never closed
+    while True:
+        m = _INVISIBLE_OPEN.search(text, pos)
+        if not m:
+            break
+        out.append(text[pos:m.start()])
+        tag = m.group(1).lower()
+        end = None
+        if m.end() < unclosed_after.get(tag, len(text) + 1):
+            close = _INVISIBLE_CLOSE[tag].search(text, m.end())
+            if close:
+                end = close.end()
+            else:
+                unclosed_after[tag] = m.end()
+        if end is None:
+            blank = _PARAGRAPH_END.search(text, m.end())
+            end = blank.start() if blank else len(text)
+        out.append(" ")
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def without_hidden(html: str) -> str:
-    """The page without the elements a reader never sees in the text: ``_HIDDEN_CLASS``, and
-    short elements hidden by an inline ``display: none`` or the ``hidden`` attribute. The
-    page as it was when it has none or does not parse."""
-    if not (_HIDDEN_CLASS.search(html) or _HIDDEN_STYLE.search(html) or _HIDDEN_ATTRIBUTE.search(html)):
+    """The page without the elements a reader never sees in the text: ``INVISIBLE_TAGS``,
+    ``_HIDDEN_CLASS``, and short elements hidden by an inline ``display: none`` or the
+    ``hidden`` attribute. The page as it was when it has none or does not parse."""
+    has_invisible = bool(_INVISIBLE_OPEN.search(html))
+    if not (has_invisible or _HIDDEN_CLASS.search(html) or _HIDDEN_STYLE.search(html)
+            or _HIDDEN_ATTRIBUTE.search(html)):
         return html  # nothing to drop: no second parse
     try:
         import lxml.html
 
         tree = lxml.html.document_fromstring(html)
     except Exception:  # trafilatura copes with what lxml refuses
-        return html
+        return drop_invisible(html) if has_invisible else html
     dropped = False
     for el in list(tree.iter()):
         if not isinstance(el.tag, str) or el.getparent() is None or el.tag in ("html", "body", "head"):
+            continue
+        if el.tag.lower().rpartition("}")[2] in INVISIBLE_TAGS:
+            el.drop_tree()  # keeps the tail: the prose after the element
+            dropped = True
             continue
         hidden = _HIDDEN_STYLE.search(el.get("style") or "") or el.get("hidden") is not None
         # a long hidden block may be the rest of the article behind "Read more": it stays
