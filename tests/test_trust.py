@@ -413,7 +413,7 @@ def small_disk(tmp_path):
     try:
         yield mount
     finally:
-        subprocess.run(["umount", str(mount)], check=False)
+        subprocess.run(["umount", "-l", str(mount)], check=False)  # lazy: in-process connections may hold it
 
 
 def big_registry(path, n=8000):
