@@ -104,7 +104,31 @@ def read_article(path: str, encoding: str | None = None, max_bytes: int | None =
         meta = byline(text)
     if not text.strip():
         raise RegistryError(f"{name}: the article is empty")
-    return RawArticle(name=name, text=cut_long_lines(text), meta=meta)
+    return RawArticle(name=name, text=cut_long_lines(text), meta=checked_meta(meta))
+
+
+def checked_meta(meta: dict) -> dict:
+    """What a page says about itself, kept only when it passes the checks an option's value
+    passes: an http(s) URL, a real ``YYYY-MM-DD`` date, text without control characters."""
+    from .parsing import has_control, parse_date, validate_url
+
+    out = {}
+    for key, value in meta.items():
+        if not isinstance(value, str) or not value.strip():
+            continue
+        try:
+            if key == "url":
+                value = validate_url(value)
+            elif key == "published":
+                value = parse_date(value[:10] if len(value) > 10 and value[10] in "T " else value)
+        except RegistryError:
+            continue
+        if has_control(value):
+            value = " ".join(value.split())
+            if has_control(value):
+                continue
+        out[key] = value
+    return out
 
 
 #: The longest line the sentence splitter is given. Its time grows with the square of a
