@@ -37,7 +37,7 @@ def now() -> str:
 def file_uri(path, *, readonly: bool = False) -> str:
     """``path`` as an SQLite URI that names exactly that file: a registry path is a file
     path, never an URI (``-d 'file:x?mode=memory'`` is a file of that name)."""
-    uri = "file:" + quote(str(Path(path).absolute()), safe="/")
+    uri = "file:" + quote(str(Path(path).absolute()), safe="/", errors="surrogateescape")
     return uri + ("?mode=ro" if readonly else "")
 
 
