@@ -52,7 +52,7 @@ def emit(rows, fmt: str):
     rows = iter(rows)
     if fmt == "nl":
         for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
+            click.echo(parsing.json_text(row))
     elif fmt == "csv":
         exporting.write_csv(rows, sys.stdout, for_reviewers=False)
     elif fmt == "table":
@@ -64,7 +64,7 @@ def emit(rows, fmt: str):
         first = True
         click.echo("[", nl=False)
         for row in rows:
-            click.echo(("" if first else ",") + "\n  " + json.dumps(row, ensure_ascii=False), nl=False)
+            click.echo(("" if first else ",") + "\n  " + parsing.json_text(row), nl=False)
             first = False
         click.echo("\n]" if not first else "]")
 
@@ -178,9 +178,9 @@ def extract(article, url, title, outlet, published, encoding, dry_run, include_a
             matching.suggest_links_for_articles(db, [r["article_id"] for r in results if r["added"]])
     if dry_run:
         out = results[0] if len(results) == 1 else results
-        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        click.echo(parsing.json_text(out, indent=2))
     elif as_json:
-        click.echo(json.dumps(results, indent=2))
+        click.echo(parsing.json_text(results, indent=2))
 
 
 @cli.command()
@@ -252,7 +252,7 @@ def show(claim_id, db_path):
     out["sources"] = registry.sources_for(db, claim["id"])
     out["history"] = registry.history(db, claim["id"])
     out["links"] = matching.links_for(db, claim["id"])
-    click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    click.echo(parsing.json_text(out, indent=2))
 
 
 @cli.command()
@@ -344,7 +344,7 @@ def article(article_id, url, title, outlet, author, published, db_path):
     row = registry.update_article(db, article_id, url=url, title=title, outlet=outlet, author=author,
                                   published=published)
     out = {k: row[k] for k in ("id", *registry.ARTICLE_FIELDS, "sha256", "added_at")}
-    click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    click.echo(parsing.json_text(out, indent=2))
 
 
 @cli.command()
@@ -512,7 +512,7 @@ def import_(file, dry_run, by, force, encoding, as_json, db_path):
             click.echo(parsing.printable(f"{file}: {problem}"), err=True)
         raise
     if as_json:
-        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        click.echo(parsing.json_text(report.as_dict(), indent=2))
     else:
         for line in report.summary(dry_run=dry_run):
             click.echo(parsing.printable(line))
@@ -591,7 +591,7 @@ def score(file):
 
     def flush(batch):  # the model scores a batch at once, many times faster than line by line
         for text, figures in zip(batch, splitter.score_many(batch)):
-            click.echo(json.dumps({"text": text, **figures}, ensure_ascii=False))
+            click.echo(parsing.json_text({"text": text, **figures}))
 
     texts = [line.strip() for line in _read_lines(file) if line.strip()]
     for i in range(0, len(texts), 256):
@@ -808,7 +808,7 @@ def similar(text, file, limit, as_json, only, lexical, full, db_path):
             continue
         matches = searcher.similar(line, limit=limit, kinds=kinds)
         if as_json or file is not None:
-            click.echo(json.dumps({"query": line, "matches": matches}, ensure_ascii=False))
+            click.echo(parsing.json_text({"query": line, "matches": matches}))
             continue
         if not matches:
             click.echo("no matches")

@@ -222,3 +222,22 @@ def printable(value):
     return "".join(ch if ch.isprintable() or ch == " " else _ESCAPES.get(ch, f"\\u{ord(ch):04x}" if ord(ch) > 0xff
                                                                            else f"\\x{ord(ch):02x}")
                    for ch in value)
+
+
+def json_text(value, **kwargs) -> str:
+    """``json.dumps(value, ensure_ascii=False, **kwargs)`` safe for a terminal: the characters
+    JSON leaves raw that a terminal may act on (C1 controls such as CSI, DEL, bidi overrides,
+    line separators) are written as ``\\uXXXX`` escapes, which read back the same."""
+    text = json.dumps(value, ensure_ascii=False, **kwargs)
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable() or ch in "\n ":
+            out.append(ch)
+        elif ord(ch) > 0xFFFF:
+            high, low = divmod(ord(ch) - 0x10000, 0x400)
+            out.append(f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}")
+        else:
+            out.append(f"\\u{ord(ch):04x}")
+    return "".join(out)
