@@ -40,7 +40,7 @@ _PROMOTION = re.compile(r"\bfor as little as\b|\b(free trial|promo code|discount
 # The article's own method: "To create the chart, we converted ...", "This graphic shows ..."
 _METHOD = re.compile(
     r"^\W*(to (create|make|build|calculate|compile|produce) (this|the|these|our)\b.{0,80}\bwe\b|"
-    r"(this|the|our) (graphic|chart|map|table|graph|photo|video|image|infographic)\b.{0,60}\b(shows?|below|above|illustrates?)\b|"
+    r"(this|our|the following) (graphic|chart|map|table|graph|photo|video|image|infographic)\b.{0,60}\b(shows|illustrates)\b|"
     r"we (converted|calculated|analy[sz]ed|compiled|used|searched|contacted|asked)\b)",
     re.IGNORECASE,
 )
