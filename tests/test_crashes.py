@@ -8,11 +8,9 @@ killed likewise: all of its rows are applied, or none.
 """
 
 import csv
-import os
 import random
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
