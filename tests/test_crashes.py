@@ -19,6 +19,8 @@ import pytest
 
 from claims import articles, registry, splitter
 
+pytestmark = pytest.mark.slow  # kills of real processes at random points
+
 # Runs the real CLI in a child process, with the registry's batch knobs turned down.
 CHILD = (
     "import sys; from claims import registry; "

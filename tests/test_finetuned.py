@@ -20,6 +20,7 @@ def test_the_shipped_file_is_small():
     assert finetuned.FILE.stat().st_size < 1024 * 1024
 
 
+@pytest.mark.model
 @needs_weights
 def test_minilm_model_loads_offline_is_deterministic_and_separates_claims(no_network):
     one = finetuned.MiniLMHead(finetuned.FILE)
@@ -34,6 +35,7 @@ def test_minilm_model_loads_offline_is_deterministic_and_separates_claims(no_net
     assert abs(base.pooled(texts) - one.encoder.pooled(texts)).max() > 0.01
 
 
+@pytest.mark.model
 @needs_weights
 def test_claims_model_chooses_the_scorer(monkeypatch):
     monkeypatch.setenv("CLAIMS_MODEL", "minilm")
@@ -56,6 +58,7 @@ def test_claims_model_chooses_the_scorer(monkeypatch):
     assert claims and all(c["model"] == minilm.identifier for c in claims)
 
 
+@pytest.mark.model
 @needs_weights
 def test_claims_score_with_minilm(monkeypatch):
     monkeypatch.setenv("CLAIMS_MODEL", "minilm")
