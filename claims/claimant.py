@@ -521,3 +521,19 @@ def attribute(sentences: list[str], new_paragraph: list[bool] | None = None) -> 
         previous_was_quote = is_quote or any(sentences[k].rstrip().endswith(("”", '"')) for k in members)
         previous_quote_claimant = who if previous_was_quote else None
     return result
+
+
+_DOCUMENT = re.compile(r"^(?:the|a|an)\s+(?:court(?:’s|'s)?\s+)?(?:order|ruling|opinion|decision|court|judge|federal judge)$", re.I)
+_JUDGE = re.compile(r"\b((?:(?:U\.S\.|Chief|Federal|Senior)\s+)?(?:(?:District|Circuit|Magistrate|Appeals)\s+)?"
+                    r"(?:Court\s+)?Judge\s+(?:[A-Z][\w’'.-]+\s+){0,2}[A-Z][\w’'-]+)")
+
+
+def name_documents(claimants: list[str | None], text: str) -> list[str | None]:
+    """A court document or an unnamed judge as claimant ("the order", "a judge") becomes the
+    judge the article names ("U.S. District Judge Dabney Friedrich"), when it names one
+    judge and only one: a document's claimant is its author."""
+    judges = {m.group(1).split()[-1]: m.group(1) for m in _JUDGE.finditer(text)}
+    if len(judges) != 1:
+        return claimants
+    judge = next(iter(judges.values()))
+    return [judge if who and _DOCUMENT.match(who.strip()) else who for who in claimants]
