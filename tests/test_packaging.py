@@ -75,9 +75,11 @@ def test_version_is_the_installed_distributions():
     assert claims.__version__ == PYPROJECT["project"]["version"]
 
 
-def test_changelog_has_an_entry_for_the_version():
+def test_changelog_opens_with_the_version():
+    """The version moves with the changes users see: its entry is the newest."""
     changelog = (ROOT / "CHANGELOG.md").read_text()
-    assert f"## {PYPROJECT['project']['version']}" in changelog
+    first = next(line for line in changelog.splitlines() if line.startswith("## "))
+    assert first.split()[1] == PYPROJECT["project"]["version"], first
 
 
 @pytest.mark.slow
