@@ -47,7 +47,8 @@ _STRONG = {"said", "says", "say", "told", "tells", "testified", "testifies", "tw
            "acknowledged", "acknowledges", "asserted", "asserts", "explained", "explains",
            "quipped", "joked", "remarked", "emphasized", "emphasised", "admitted", "admits", "conceded", "concedes",
            "complained", "alleged", "alleges", "cautioned", "boasted", "countered", "claimed", "claims",
-           "stressed", "stresses", "reiterated", "reiterates", "wondered"}
+           "stressed", "stresses", "reiterated", "reiterates", "wondered", "revealed", "reveals",
+           "pledged", "pledges", "vowed", "vows", "urged", "urges", "expects"}
 # often not speech: "added 0.1%", "continues to give", "reported losses", "rules out"
 _WEAK = {"added", "adds", "continued", "continues", "wrote", "writes", "responded", "replied", "stated", "states",
          "noted", "notes", "announced", "announces", "reported", "reports", "ruled", "rules", "concluded",
@@ -56,7 +57,7 @@ _WEAK = {"added", "adds", "continued", "continues", "wrote", "writes", "responde
          "posted", "confirmed", "confirms", "pointed out", "points out"}
 SPEECH_VERBS = frozenset(_STRONG | _WEAK)
 # only the speech verbs: every other word of a sentence is skipped by the regex itself
-_VERB = re.compile(r"\b(?:according to|" + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True)) + r")\b")
+_VERB = re.compile(r"\b(?:[Aa]ccording to|" + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True)) + r")\b")
 
 # words that end a speaker's noun phrase when reading backwards from the verb
 _STOP = set("""
