@@ -22,6 +22,7 @@ def test_the_shipped_files_are_small():
     assert onnxmodel.FILE.stat().st_size <= 25 * 1000 * 1000  # the 8-bit transformer
 
 
+@pytest.mark.model
 def test_the_shipped_model_is_the_default_and_runs_offline(no_network, monkeypatch):
     monkeypatch.setenv("CLAIMS_MODEL", "auto")
     monkeypatch.setenv("CLAIMS_EMBEDDINGS", "off")  # no base weights package: the shipped file alone
@@ -34,6 +35,7 @@ def test_the_shipped_model_is_the_default_and_runs_offline(no_network, monkeypat
     assert figures[0]["checkable"] and not figures[1]["checkable"]
 
 
+@pytest.mark.model
 @needs_weights
 def test_the_shipped_8bit_model_agrees_with_the_float_numpy_model():
     texts = [WORTHY, NOT_WORTHY, "We will win.", "The judge denied the injunction on Monday.",
@@ -44,6 +46,7 @@ def test_the_shipped_8bit_model_agrees_with_the_float_numpy_model():
     assert abs(shipped.probability(texts) - numpy.probability(texts)).max() < 0.05
 
 
+@pytest.mark.model
 @needs_weights
 def test_minilm_model_loads_offline_is_deterministic_and_separates_claims(no_network):
     one = finetuned.MiniLMHead(finetuned.FILE, runtime="numpy")
@@ -58,6 +61,7 @@ def test_minilm_model_loads_offline_is_deterministic_and_separates_claims(no_net
     assert abs(base.pooled(texts) - one.encoder.pooled(texts)).max() > 0.01
 
 
+@pytest.mark.model
 def test_claims_model_chooses_the_scorer(monkeypatch):
     monkeypatch.setenv("CLAIMS_MODEL", "minilm")
     minilm = checkworthiness.default_model()
@@ -79,6 +83,7 @@ def test_claims_model_chooses_the_scorer(monkeypatch):
     assert claims and all(c["model"] == minilm.identifier for c in claims)
 
 
+@pytest.mark.model
 def test_claims_score_with_minilm(monkeypatch):
     monkeypatch.setenv("CLAIMS_MODEL", "minilm")
     result = CliRunner().invoke(cli, ["score"], input=WORTHY + "\n" + NOT_WORTHY + "\n")
