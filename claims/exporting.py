@@ -2,7 +2,6 @@
 
 import contextlib
 import csv
-import datetime
 import itertools
 import json
 import operator
