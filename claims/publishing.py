@@ -127,7 +127,7 @@ def check_target(directory: Path, db_path) -> None:
         shown = ", ".join(entries[:5]) + (f" and {len(entries) - 5} more" if len(entries) > 5 else "")
         raise RegistryError(f"{directory} is not empty and holds no snapshot written by claims publish "
                             f"({shown}); publish into a new or empty directory")
-    if target.exists():
+    if target.exists() and marker.get("registry") is not None:  # None: a publish stopped mid-way
         stat = target.stat()
         if [stat.st_size, stat.st_mtime_ns] != marker.get("registry"):
             raise RegistryError(f"{target} is not the snapshot claims publish wrote there (it was replaced "
@@ -140,6 +140,12 @@ def _read_marker(directory: Path):
     except (OSError, ValueError):
         return None
     return marker if isinstance(marker, dict) else None
+
+
+def _write_marker(directory: Path, registry) -> None:
+    """What publish writes here, and the size and time of the registry.db it wrote."""
+    _write_text(directory / MARKER, json.dumps({"files": PUBLISHED, "registry": registry, "published_at": now()},
+                                               indent=2) + "\n")
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -188,15 +194,14 @@ def _publish(db, db_path, directory: Path) -> dict:
             conn.close()
         if check != "ok":
             raise RegistryError(f"the snapshot failed its integrity check: {check}")
+        _write_marker(directory, None)  # so that a publish stopped after the rename may run again
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
     for stale in (directory / f"{DATABASE}.db-wal", directory / f"{DATABASE}.db-shm"):
         stale.unlink(missing_ok=True)
     stat = target.stat()
-    # the marker first (so a later failure leaves a directory this command may write again)
-    _write_text(directory / MARKER, json.dumps({"files": PUBLISHED, "registry": [stat.st_size, stat.st_mtime_ns],
-                                                "published_at": now()}, indent=2) + "\n")
+    _write_marker(directory, [stat.st_size, stat.st_mtime_ns])
 
     metadata = datasette_metadata(DATABASE)
     metadata.setdefault("plugins", {}).setdefault("claims", {})["read_only"] = True

@@ -471,3 +471,13 @@ def test_registry_writes_onto_a_full_disk(small_disk):
     filler.unlink()
     assert sqlite3.connect(db_path).execute("SELECT count(*) FROM claims").fetchone()[0] == before
     assert sqlite3.connect(db_path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_publish_stopped_after_its_rename_may_run_again(example_db, tmp_path):
+    site = tmp_path / "site"
+    assert invoke("publish", str(site), "-d", example_db).exit_code == 0
+    marker = json.loads((site / ".claims-publish.json").read_text())
+    assert "registry.db" in marker["files"] and marker["registry"][0] == (site / "registry.db").stat().st_size
+    marker["registry"] = None  # as a publish stopped between the rename and the final marker leaves it
+    (site / ".claims-publish.json").write_text(json.dumps(marker))
+    assert invoke("publish", str(site), "-d", example_db).exit_code == 0
