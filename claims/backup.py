@@ -33,13 +33,13 @@ def backup(db_path, dest, *, overwrite: bool = False) -> dict:
     tmp.unlink(missing_ok=True)
     conn = registry.connect(src)
     try:
-        conn.execute("VACUUM INTO ?", [str(tmp)])
+        conn.execute("VACUUM INTO ?", [str(tmp.absolute())])  # absolute: never read as an URI
     except sqlite3.DatabaseError as e:
         tmp.unlink(missing_ok=True)
         raise RegistryError(f"backup of {src} failed: {e}") from e
     finally:
         conn.close()
-    copy = sqlite3.connect(tmp)
+    copy = sqlite3.connect(tmp.absolute())
     try:
         ok = copy.execute("PRAGMA integrity_check").fetchone()[0]
         counts = {t: copy.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0]

@@ -114,6 +114,9 @@ def check_target(directory: Path, db_path) -> None:
     marker lists what it wrote; the registry.db there must be the one it wrote)."""
     if directory.exists() and not directory.is_dir():
         raise RegistryError(f"{directory} is a file, not a directory")
+    if any(ch in str(directory.absolute()) for ch in "?#"):
+        raise RegistryError(f"{directory}: Datasette cannot open a file whose path holds '?' or '#'; "
+                            "publish into another directory")
     target = directory / f"{DATABASE}.db"
     if target.exists() and target.resolve() == Path(db_path).resolve():
         raise RegistryError(f"{target} is the registry itself; publish into another directory")
@@ -184,8 +187,8 @@ def _publish(db, db_path, directory: Path) -> dict:
     tmp = directory / f".{DATABASE}.db.tmp"
     tmp.unlink(missing_ok=True)
     try:
-        db.execute("VACUUM INTO ?", [str(tmp)])
-        conn = sqlite3.connect(tmp)
+        db.execute("VACUUM INTO ?", [str(tmp.absolute())])  # absolute: never read as an URI
+        conn = sqlite3.connect(tmp.absolute())
         try:
             conn.execute("PRAGMA journal_mode = DELETE")
             check = conn.execute("PRAGMA quick_check").fetchone()[0]

@@ -481,3 +481,15 @@ def test_a_publish_stopped_after_its_rename_may_run_again(example_db, tmp_path):
     marker["registry"] = None  # as a publish stopped between the rename and the final marker leaves it
     (site / ".claims-publish.json").write_text(json.dumps(marker))
     assert invoke("publish", str(site), "-d", example_db).exit_code == 0
+
+
+def test_backup_and_publish_paths_that_look_like_uris_are_files(example_db, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "file:out").mkdir()
+    assert invoke("backup", "file:out/copy.db", "-d", example_db).exit_code == 0
+    assert (tmp_path / "file:out" / "copy.db").exists()
+    result = invoke("publish", "file:site", "-d", example_db)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "file:site" / "registry.db").exists()
+    one_error(invoke("publish", "site?mode=memory", "-d", example_db), "'?'")
+    assert not (tmp_path / "site?mode=memory").exists()
