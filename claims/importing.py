@@ -32,7 +32,7 @@ from sqlite_utils import Database
 from . import registry
 from .exporting import EXPORT_COLUMNS, unneutralise
 from .models import SourceKind, Stance
-from .parsing import check_encoding
+from .parsing import check_encoding, parse_positive
 from .registry import RegistryError
 
 #: Columns the importer reads; every other column is ignored (and reported).
@@ -276,9 +276,10 @@ def _integer(value: str) -> int:
     """An id or version as a spreadsheet may write it back: ``12`` or ``12.0``."""
     if value.endswith(".0"):
         value = value[:-2]
-    if not (value.isascii() and value.isdigit()):
-        raise ValueError(value)
-    return int(value)
+    try:
+        return parse_positive(value, "the number", minimum=0)  # ASCII digits within SQLite's range
+    except RegistryError:
+        raise ValueError(value) from None
 
 
 def _normalise_text(text: str) -> str:

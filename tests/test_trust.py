@@ -493,3 +493,14 @@ def test_backup_and_publish_paths_that_look_like_uris_are_files(example_db, tmp_
     assert (tmp_path / "file:site" / "registry.db").exists()
     one_error(invoke("publish", "site?mode=memory", "-d", example_db), "'?'")
     assert not (tmp_path / "site?mode=memory").exists()
+
+
+def test_import_of_an_id_past_sqlites_range_is_a_problem_not_a_traceback(run, db_path, tmp_path):
+    run("add", "Crime fell 10% in 2020.")
+    path = tmp_path / "r.csv"
+    path.write_text("id,version,new_status,reviewer\n99999999999999999999,1,in-review,ana\n")
+    before = dump(db_path)
+    result = run("import", str(path))
+    assert result.exit_code == 1 and result.output.strip().splitlines()[-1].startswith("Error: "), result.output
+    assert "not a claim id" in result.output
+    assert dump(db_path) == before
