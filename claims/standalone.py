@@ -67,6 +67,8 @@ _CLOSING_ACCORDING = re.compile(r"^(?P<body>.*?[^\s,]),\s+according to\s+[^,“�
 _OPENING_ATTR = re.compile(r"^(?P<attr>[^,“”\"]{1,80}?\s(?:said|says|told\s+[\w\s]{1,40}?|testified|wrote|"
                            r"argued|alleged|claimed|reported|announced|confirmed|warned|noted|stated|insisted)"
                            r"(?:\s+(?:on|in|last|this)\s+[\w]+)?)\s+(?:that\s+)?(?P<body>[A-Z“\"].*|(?:the|a|an|it|he|she|they|its|his|her|their)\b.*)$")
+_TOKENS = re.compile(r"[\w’'-]+")
+_PLACE = re.compile(r"\b(?:in|from|across|near)\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)")
 _PRONOUN_FORMS = {"he": "person", "she": "person", "his": "person", "her": "person",
                   "it": "org", "its": "org", "they": "plural", "their": "plural"}
 
@@ -115,13 +117,16 @@ class Memory:
             if all(c in initials for c in short.rstrip("s")):  # NYAG: New York (State) Attorney General
                 self.acronyms.setdefault(short, re.sub(r"^The\s+", "", long.strip()))
         names = _names(text)
+        tokens = _TOKENS.findall(text)
+        before: dict[str, set[str]] = {}  # each word of the text: the words seen right before it
+        for prev, tok in zip([""] + tokens, tokens):
+            before.setdefault(tok, set()).add(prev)
         self.surnames: set[str] = set()
         for name in set(names):
             words = name.split()
             if len(words) >= 2 and all(w[:1].isupper() and not w.isupper() for w in words):
                 last = _surname(name)
-                alone = re.search(rf"(?<!{re.escape(words[-2])} )\b{re.escape(last)}\b(?![\w-])", text)
-                if alone:
+                if before.get(last, set()) - {words[-2]}:  # "Neumann" after something else than "Adam"
                     self.surnames.add(last)
         self.surnames.update(re.findall(
             r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Judge|President|Senator|Governor|Mayor|Justice)\.?\s+"
@@ -130,18 +135,18 @@ class Memory:
             if who and claimant_rules._is_person(who) and len(who.split()) >= 2:
                 self.surnames.add(_surname(who))
         # a name that opens a sentence is its subject: it counts three times
-        self.places: set[str] = set()
         self.salient = Counter(n for n in names if not self.is_person(n) and not re.fullmatch(r"[\d\W]*\w?", n))
         for sentence in sentences:
             first = re.match(r"^\W*((?:[A-Z][\w’'&.-]*[\w]\s+){0,3}[A-Z][\w’'&.-]*[\w])(?:[’']s)?\s+[a-z]", sentence)
             if first and first.group(1) in self.salient:
                 self.salient[first.group(1)] += 2
-        # a place ("in Hong Kong", "from Delhi") is not the organisation a "company" is
-        for place in re.findall(r"\b(?:in|from|across|to|at|near|of)\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)", text):
-            self.places.add(place)
-        self.recent: list[list[str]] = []
-        self.places = {p for p in self.places if sum(1 for _ in re.finditer(
-            rf"\b(?:in|from|across|near)\s+{re.escape(p)}\b", text)) * 2 >= text.count(p)}  # people named in each sentence read so far
+        # a place ("in Hong Kong", "from Delhi") is not the organisation a "company" is: a
+        # name the text writes after "in", "from", "across" or "near" at least half the time
+        after_place_word = Counter(_PLACE.findall(text))
+        self.places = {p for p, n in after_place_word.items() if 2 * n >= text.count(p)}
+        self.recent: list[list[str]] = []  # people named in each sentence read so far
+        self.acronym_uses = [(re.compile(rf"(?<!\[)\b{re.escape(short)}\b(?![\]’'])"), short, long)
+                             for short, long in self.acronyms.items()]
 
     def is_person(self, name: str) -> bool:
         return _surname(name) in self.surnames and not name.isupper()
@@ -237,7 +242,7 @@ def rewrite(text: str, who: str | None, memory: Memory) -> tuple[str, bool]:
             out = _possessive(ref) + out[len("The"):]
     if re.match(r"^\W*(?:This|That|These|Those|They)\s+[a-z]", out):
         needs = True  # "This comes after ...", "They worry ...": about something said before
-    for short, long in memory.acronyms.items():
-        if long.lower() not in out.lower():  # the first use outside brackets, spelled out
-            out = re.sub(rf"(?<!\[)\b{re.escape(short)}\b(?![\]’'])", f"{short} [{long}]", out, count=1)
+    for pattern, short, long in memory.acronym_uses:
+        if short in out and long.lower() not in out.lower():  # the first use outside brackets, spelled out
+            out = pattern.sub(f"{short} [{long}]", out, count=1)
     return out, needs
