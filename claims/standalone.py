@@ -50,9 +50,10 @@ _ORG_HEADS = (r"company|firm|retailer|carrier|airline|group|agency|ministry|bank
               r"department|regulator|government|administration|club|team|union|charity|university|school")
 _OPENING_ORG = re.compile(rf"^(?P<np>[Tt]he(?:\s+[\w’'-]+){{0,3}}?\s+(?:{_ORG_HEADS}))(?P<poss>[’']s)?\b(?![\w-])")
 # a definite thing the article is about: "The deal is valued at ...", "The campaign cost ..."
-_OPENING_THING = re.compile(r"^The(?P<mods>(?:\s+[\w’'-]+){0,2}?)\s+(?P<head>deal|order|agreement|plan|program|programme|campaign|"
-                            r"project|proposal|policy|listing|offer|sale|contract|bill|lawsuit|case|investigation|"
-                            r"probe|decision|move|initiative|merger|acquisition|takeover|tagline|slogan)\b"
+# (not "the order", "the agreement", "the ruling": a court's or two parties' documents)
+_OPENING_THING = re.compile(r"^The(?P<mods>(?:\s+[\w’'-]+){0,2}?)\s+(?P<head>deal|plan|program|programme|campaign|"
+                            r"project|proposal|policy|listing|offer|sale|contract|bill|investigation|"
+                            r"probe|move|initiative|merger|acquisition|takeover|tagline|slogan)\b"
                             r"(?!\s+(?:by|of|from|between|with|to|for)\b)")  # "The order by Judge X" names its own
 _OPENING_PRONOUN = re.compile(r"^(?P<p>He|She|His|Her|Its|It|They|Their)\b(?![’'])")
 _IT_VERB = re.compile(r"^It\s+(?:said|says|has|had|have|will|would|could|can|plans?|planned|reported|announced|"
@@ -187,6 +188,8 @@ def _drop_attribution(text: str, who: str | None) -> tuple[str, bool]:
         return _terminate(m.group("body")), True
     if re.fullmatch(r"\s*[“\"][^“”\"]+[”\"]\s*", text):  # the whole claim is the claimant's quotation
         return _terminate(text.strip()[1:-1]), True
+    if text.startswith("“") and text.count("“") > text.count("”"):
+        return text[1:], True  # the first sentence of a quotation that runs on
     m = _OPENING_ATTR.match(text)
     if m and name in m.group("attr") and len(m.group("body").split()) >= 4:
         body = m.group("body").strip()
