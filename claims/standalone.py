@@ -70,6 +70,10 @@ _OPENING_ATTR = re.compile(r"^(?P<attr>[^,“”\"]{1,80}?\s(?:said|says|told\s+
                            r"(?:\s+(?:on|in|last|this)\s+[\w]+)?)\s+(?:that\s+)?(?P<body>[A-Z“\"].*|(?:the|a|an|it|he|she|they|its|his|her|their)\b.*)$")
 _TOKENS = re.compile(r"[\w’'-]+")
 _PLACE = re.compile(r"\b(?:in|from|across|near)\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)")
+# a dateline: "SAN FRANCISCO (AP) — ", "DUBAI, United Arab Emirates — ", "(Reuters) - ", "VIENNA — "
+_DATELINE = re.compile(r"^(?:[A-Z][A-Z.’'-]+(?:\s+[A-Z][A-Z.’'-]+){0,3}(?:,\s+(?:[A-Z][\w.’'-]*\s*){1,4})?\s*"
+                       r"(?:\((?:AP|Reuters|AFP|UPI|CNN|Bloomberg|[A-Z][\w ]{1,20})\)\s*)?|\((?:AP|Reuters|AFP|UPI)\)\s*)"
+                       r"[—–-]{1,2}\s+(?=[A-Z“\"])")
 _PRONOUN_FORMS = {"he": "person", "she": "person", "his": "person", "her": "person",
                   "it": "org", "its": "org", "they": "plural", "their": "plural"}
 
@@ -213,6 +217,7 @@ def _possessive(name: str) -> str:
 def rewrite(text: str, who: str | None, memory: Memory) -> tuple[str, bool]:
     """The standalone text of one claim, and whether it still needs context (an opening
     reference with nothing in the article before it to resolve it)."""
+    text = _DATELINE.sub("", text, count=1)  # where the story was filed is no part of the claim
     out, dropped = _drop_attribution(text, who)
     needs = False
     m = _OPENING_PRONOUN.match(out)
