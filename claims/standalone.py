@@ -67,7 +67,9 @@ _CLOSING = re.compile(r"^(?P<body>.*?[^\s,])(?P<comma>,?)\s*(?P<q>[”\"’]?)\s
 _CLOSING_ACCORDING = re.compile(r"^(?P<body>.*?[^\s,]),\s+according to\s+[^,“”\"]{1,120}[.!]?\s*$")
 _OPENING_ATTR = re.compile(r"^(?P<attr>[^,“”\"]{1,80}?\s(?:said|says|told\s+[\w\s]{1,40}?|testified|wrote|"
                            r"argued|alleged|claimed|reported|announced|confirmed|warned|noted|stated|insisted)"
-                           r"(?:\s+(?:on|in|last|this)\s+[\w]+)?)\s+(?:that\s+)?(?P<body>[A-Z“\"].*|(?:the|a|an|it|he|she|they|its|his|her|their)\b.*)$")
+                           r"(?:\s+(?:(?:on|in|last|this)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+                           r"week|month|year|night|morning|evening|afternoon|[A-Z][a-z]+\s+\d{1,2}))?"
+                           r"|[^,“”\"]{1,80}?\s(?:said|says|told\s+[\w\s]{1,40}?)\s+(?:on|in|last|this)\s+\w+)\s+(?:that\s+)?(?P<body>[A-Z“\"].*|(?:the|a|an|it|he|she|they|its|his|her|their)\b.*)$")
 _TOKENS = re.compile(r"[\w’'-]+")
 _PLACE = re.compile(r"\b(?:in|from|across|near)\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)")
 # a dateline: "SAN FRANCISCO (AP) — ", "DUBAI, United Arab Emirates — ", "(Reuters) - ", "VIENNA — "
@@ -225,10 +227,14 @@ def rewrite(text: str, who: str | None, memory: Memory) -> tuple[str, bool]:
         word = m.group("p")
         form = _PRONOUN_FORMS[word.lower()]
         ref = None
-        if dropped and who and form == ("person" if memory.is_person(who) or claimant_rules._is_person(who) else
-                                         "plural" if claimant_rules._is_plural(who) else "org"):
-            ref = _surname(who) if form == "person" else who  # "Trump said he would ...": Trump
-        elif form == "person":
+        # "Trump said he would ...": Trump; "Google said it will ...": Google
+        if dropped and who and form == "person" and (memory.is_person(who) or claimant_rules._is_person(who)):
+            ref = _surname(who)
+        elif dropped and who and form == "org" and not memory.is_person(who) and len(who.split()) <= 6:
+            ref = who
+        elif dropped and who and form == "plural" and claimant_rules._is_plural(who):
+            ref = who
+        elif form == "person" and not dropped:
             ref = memory.person()
         elif form == "org" and (word == "Its" or _IT_VERB.match(out)):
             ref = memory.topic()

@@ -109,7 +109,7 @@ def test_news_abbreviations_do_not_end_sentences(text, expected):
 
 
 @pytest.mark.parametrize("sentence, text", [
-    ("SAN FRANCISCO (AP) — Google said Tuesday it will cut 200 jobs.", "Google said Tuesday it will cut 200 jobs."),
+    ("SAN FRANCISCO (AP) — Google said Tuesday it will cut 200 jobs.", "[Google] will cut 200 jobs."),
     ("DUBAI, United Arab Emirates — Emirates Airline finalized a deal for 30 jets.",
      "Emirates Airline finalized a deal for 30 jets."),
     ("(Reuters) — The New York State Attorney General is investigating WeWork.",
