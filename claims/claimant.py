@@ -98,6 +98,7 @@ _ORGANISATION = re.compile(
     r"party|government|house|senate|congress|administration|board|authority|authorities|service|group|"
     r"centre|center|police|army|force|forces|campaign|foundation|fund|statement|report|order|ruling|study|"
     r"survey|poll|data|team|firm|network|channel|spokesperson|spokesman|spokeswoman)\b", re.I)
+_VERDICT = re.compile(r"^\W*(?:we|i)\s+(?:rate|rated|give|gave)\b|^\W*our (?:ruling|rating|verdict)\b", re.I)
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Col|Lt|Jr|Sr|St|Prof|Sgt|Capt|Maj)\.|"
                     r"[A-Z]\.(?=\s+[A-Z])|[\w’'&-]+(?:[’']s)?|[^\w\s]")
 _OPEN = "“\""
@@ -185,8 +186,8 @@ def _phrase_before(sentence: str, start: int) -> str | None:
     """The noun phrase that ends just before ``sentence[start:]``, read word by word backwards."""
     left = sentence[:start]
     toks = _tokens(left)
-    while toks and toks[-1].lower() in _AUXILIARY:
-        toks.pop()
+    while toks and (toks[-1].lower() in _AUXILIARY or re.fullmatch(r"[a-z]+ly", toks[-1])):
+        toks.pop()  # "has also", "allegedly", "reportedly": not the speaker's words
     if toks and toks[-1].lower() in {"and", "but", "or"}:
         return None  # "... and said": the subject is an earlier verb's
     left = " ".join(toks)
@@ -289,6 +290,7 @@ def _after(sentence: str, end: int) -> str | None:
 def _clean(phrase: list[str]) -> str | None:
     text = " ".join(phrase)
     text = re.sub(r"\s+([’']s)\b", r"\1", text)
+    text = re.sub(r"\b([A-Z][a-z]{1,4})\s+\.(?=\s)", r"\1.", text)  # "Cmdr . Sean Robertson": one title
     text = text.strip(" ,;:")
     if not text or text.lower() in _FIRST_PERSON or phrase[0].lower() in _FIRST_PERSON:
         return None
@@ -503,6 +505,8 @@ def attribute(sentences: list[str], new_paragraph: list[bool] | None = None) -> 
             # “...” [unattributed] then “...,” the order continued: the same speaker
             for k in runs.get(run_of[start - 1], []):
                 result[k] = who
+        if who and len(members) == 1 and _VERDICT.search(sentences[start]):
+            who = None  # "We rate the statement Mostly True.": the article's own verdict
         for k in members:
             result[k] = who
         if who:

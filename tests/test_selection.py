@@ -118,3 +118,21 @@ def test_news_abbreviations_do_not_end_sentences(text, expected):
 def test_a_dateline_is_kept_out_of_the_claim_text(sentence, text):
     claims = splitter.extract(sentence).claims(include_all=True)
     assert claims[0]["text"] == text and claims[0]["sentence"] == sentence
+
+
+def test_a_fact_checks_verdict_is_the_articles_own_and_counts_nothing():
+    article = ("Trump said the economy grew by 5 percent last year, the best figure ever.\n\n"
+               "We rate the statement Mostly False.")
+    verdict = splitter.extract(article).claims(include_all=True)[-1]
+    assert verdict["text"] == "We rate the statement Mostly False."
+    assert verdict["claimant"] is None and verdict["claim_type"] == "other claim"
+
+
+@pytest.mark.parametrize("sentence, speaker", [
+    ("Navy spokesman Cmdr. Sean Robertson said the ship was safe.", "Navy spokesman Cmdr. Sean Robertson"),
+    ("Thomas allegedly told officers he had a gun in the car.", "Thomas"),
+])
+def test_claimants_are_names_not_fragments(sentence, speaker):
+    from claims import claimant
+
+    assert claimant.find(sentence) == speaker
