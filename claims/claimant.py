@@ -98,6 +98,7 @@ _ORGANISATION = re.compile(
     r"party|government|house|senate|congress|administration|board|authority|authorities|service|group|"
     r"centre|center|police|army|force|forces|campaign|foundation|fund|statement|report|order|ruling|study|"
     r"survey|poll|data|team|firm|network|channel|spokesperson|spokesman|spokeswoman)\b", re.I)
+_VERDICT = re.compile(r"^\W*(?:we|i)\s+(?:rate|rated|give|gave)\b|^\W*our (?:ruling|rating|verdict)\b", re.I)
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Col|Lt|Jr|Sr|St|Prof|Sgt|Capt|Maj)\.|"
                     r"[A-Z]\.(?=\s+[A-Z])|[\w’'&-]+(?:[’']s)?|[^\w\s]")
 _OPEN = "“\""
@@ -185,8 +186,8 @@ def _phrase_before(sentence: str, start: int) -> str | None:
     """The noun phrase that ends just before ``sentence[start:]``, read word by word backwards."""
     left = sentence[:start]
     toks = _tokens(left)
-    while toks and toks[-1].lower() in _AUXILIARY:
-        toks.pop()
+    while toks and (toks[-1].lower() in _AUXILIARY or re.fullmatch(r"[a-z]+ly", toks[-1])):
+        toks.pop()  # "has also", "allegedly", "reportedly": not the speaker's words
     if toks and toks[-1].lower() in {"and", "but", "or"}:
         return None  # "... and said": the subject is an earlier verb's
     left = " ".join(toks)
@@ -289,6 +290,7 @@ def _after(sentence: str, end: int) -> str | None:
 def _clean(phrase: list[str]) -> str | None:
     text = " ".join(phrase)
     text = re.sub(r"\s+([’']s)\b", r"\1", text)
+    text = re.sub(r"\b([A-Z][a-z]{1,4})\s+\.(?=\s)", r"\1.", text)  # "Cmdr . Sean Robertson": one title
     text = text.strip(" ,;:")
     if not text or text.lower() in _FIRST_PERSON or phrase[0].lower() in _FIRST_PERSON:
         return None
@@ -503,6 +505,8 @@ def attribute(sentences: list[str], new_paragraph: list[bool] | None = None) -> 
             # “...” [unattributed] then “...,” the order continued: the same speaker
             for k in runs.get(run_of[start - 1], []):
                 result[k] = who
+        if who and len(members) == 1 and _VERDICT.search(sentences[start]):
+            who = None  # "We rate the statement Mostly True.": the article's own verdict
         for k in members:
             result[k] = who
         if who:
@@ -532,9 +536,21 @@ _JUDGE = re.compile(r"\b((?:(?:U\.S\.|Chief|Federal|Senior)\s+)?(?:(?:District|C
 def name_documents(claimants: list[str | None], text: str) -> list[str | None]:
     """A court document or an unnamed judge as claimant ("the order", "a judge") becomes the
     judge the article names ("U.S. District Judge Dabney Friedrich"), when it names one
-    judge and only one: a document's claimant is its author."""
+    judge and only one: a document's claimant is its author. Then ``full_names``."""
     judges = {m.group(1).split()[-1]: m.group(1) for m in _JUDGE.finditer(text)}
-    if len(judges) != 1:
-        return claimants
-    judge = next(iter(judges.values()))
-    return [judge if who and _DOCUMENT.match(who.strip()) else who for who in claimants]
+    if len(judges) == 1:
+        judge = next(iter(judges.values()))
+        claimants = [judge if who and _DOCUMENT.match(who.strip()) else who for who in claimants]
+    return full_names(claimants)
+
+
+def full_names(claimants: list[str | None]) -> list[str | None]:
+    """A speaker named by surname alone ("Friedrich") is given the fullest name the article
+    gives the same person as a speaker ("U.S. District Judge Dabney Friedrich")."""
+    full: dict[str, str] = {}
+    for who in claimants:
+        if who and len(who.split()) >= 2 and _is_person(who):
+            last = who.split()[-1]
+            if len(who) > len(full.get(last, "")):
+                full[last] = who
+    return [full.get(who, who) if who and len(who.split()) == 1 else who for who in claimants]

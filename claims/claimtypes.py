@@ -52,9 +52,18 @@ _PERSONAL = re.compile(r"^\W*(I|my)\b|\b(I|we) (was|were|have|had|saw|met|grew u
                        r"|\b(I|we)[’'](ve|m|re)\b|\bin (my|our) (use|experience|testing|tests)\b", re.I)
 
 
+# A fact-check's own verdict: "We rate the statement Mostly True.", "We rated it Pants on Fire."
+VERDICT = re.compile(r"\b(?:we|i)\s+(?:rate|rated|give|gave|find|found)\b.{0,80}\b(?:true|false|pants on fire|"
+                     r"misleading|four pinocchios|three pinocchios|two pinocchios|one pinocchio|half[- ]true|"
+                     r"mostly (?:true|false)|unproven|mixture|correct|incorrect)\b|^\W*our (?:ruling|rating|verdict)\b",
+                     re.IGNORECASE)
+
+
 def claim_type(text: str, checkable: bool) -> str:
     if not checkable:
         return "not a claim"
+    if VERDICT.search(text):
+        return "other claim"  # a verdict rates a claim; it counts nothing
     if _PENALTY.search(text):
         return "current laws or rules"
     if _PREDICT.search(text) and not _CAUSE.search(text):
