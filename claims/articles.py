@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .parsing import check_encoding
+from .parsing import check_encoding, printable
 from .registry import RegistryError
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -73,7 +73,7 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
             f"{name}: not valid {encoding or 'UTF-8'} (byte {e.start}); pass --encoding, e.g. --encoding latin-1"
         ) from None
     except (UnicodeError, ValueError, LookupError, IndexError, TypeError) as e:
-        raise RegistryError(f"{name}: cannot be decoded as {encoding}: {e}") from None
+        raise RegistryError(f"{name}: cannot be decoded as {encoding}: {printable(str(e))}") from None
     text = text.replace("\x00", "")
     return text
 

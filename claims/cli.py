@@ -27,10 +27,10 @@ def db_option(fn):
     def wrapper(*args, db_path, **kwargs):
         try:
             return fn(*args, db_path=db_path, **kwargs)
-        except RegistryError as e:
-            raise click.ClickException(str(e))
+        except RegistryError as e:  # one line, whatever text the error quotes
+            raise click.ClickException(parsing.printable(str(e)))
         except OSError as e:  # a full disk or an unwritable directory under a write
-            raise click.ClickException(f"{e.filename or db_path}: {e.strerror or e}")
+            raise click.ClickException(parsing.printable(f"{e.filename or db_path}: {e.strerror or e}"))
 
     return wrapper
 

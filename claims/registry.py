@@ -591,7 +591,8 @@ def add_note(db: Database, claim_id, note: str, *, actor=None, action="note", ol
 
 def fts_query(q: str) -> str:
     """Turn what a user typed into a safe FTS5 query: every word a quoted term, all required."""
-    words = [w for w in q.replace('"', " ").split() if w.strip()]
+    q = "".join(ch if ch.isprintable() else " " for ch in q.replace('"', " "))  # a NUL ends an FTS5 string
+    words = [w for w in q.split() if w.strip()]
     return " ".join(f'"{w}"' for w in words)
 
 

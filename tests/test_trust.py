@@ -205,6 +205,8 @@ def test_punycode_input_is_an_error_not_a_traceback(example_db, tmp_path):
     path = tmp_path / "a.txt"
     path.write_bytes(b"\xff\xfe\x00 not punycode at all")
     one_error(invoke("extract", str(path), "--encoding", "punycode", "-d", example_db))
+    path.write_bytes(b"\n")  # the codec's message quotes a newline: still one line
+    one_error(invoke("extract", str(path), "--encoding", "punycode", "-d", example_db), "punycode")
 
 
 def test_fact_checks_with_a_bad_url_or_deep_json_are_refused(example_db, tmp_path):
@@ -504,3 +506,10 @@ def test_import_of_an_id_past_sqlites_range_is_a_problem_not_a_traceback(run, db
     assert result.exit_code == 1 and result.output.strip().splitlines()[-1].startswith("Error: "), result.output
     assert "not a claim id" in result.output
     assert dump(db_path) == before
+
+
+def test_a_search_for_control_characters_is_no_error(example_db):
+    for query in ("\x00", "court\x00order", "\x1b[2J", "\u202e"):
+        for args in (["search", query], ["list", "--search", query]):
+            result = invoke(*args, "-d", example_db)
+            assert result.exit_code == 0 and isinstance(json.loads(result.output), list), (query, result.output)
