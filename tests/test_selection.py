@@ -136,3 +136,12 @@ def test_claimants_are_names_not_fragments(sentence, speaker):
     from claims import claimant
 
     assert claimant.find(sentence) == speaker
+
+
+def test_they_is_the_group_that_last_opened_a_sentence():
+    from claims import claimant
+
+    article = ["Teachers unions said they would strike on Monday.",
+               "Gov. Gretchen Whitmer and Republican leaders announced a budget deal on Tuesday.",
+               "However, they said they don't expect the unions to accept it."]
+    assert claimant.attribute(article)[2] == "Gov. Gretchen Whitmer and Republican leaders"
