@@ -548,7 +548,20 @@ def name_documents(claimants: list[str | None], text: str) -> list[str | None]:
     if len(judges) == 1:
         judge = next(iter(judges.values()))
         claimants = [judge if who and _DOCUMENT.match(who.strip()) else who for who in claimants]
-    return full_names(claimants)
+    titled: dict[str, set[str]] = {}  # "president" -> {"Donald Trump"}
+    for m in _TITLE_NAME.finditer(text):
+        titled.setdefault(m.group(1).lower().rstrip("."), set()).add(m.group(2))
+    out = []
+    for who in claimants:
+        m = re.fullmatch(r"[Tt]he\s+(\w+(?:\s+\w+)?)", who.strip()) if who else None
+        names = titled.get(m.group(1).lower(), set()) if m else set()
+        out.append(next(iter(names)) if len(names) == 1 else who)  # "the president": the one the article names
+    return full_names(out)
+
+
+
+_TITLE_NAME = re.compile(r"\b(President|Governor|Senator|Mayor|Prime Minister|Chancellor|Secretary|Minister|"
+                         r"Ambassador|Attorney General|Commissioner|Premier)\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)")
 
 
 def full_names(claimants: list[str | None]) -> list[str | None]:

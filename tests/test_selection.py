@@ -145,3 +145,11 @@ def test_they_is_the_group_that_last_opened_a_sentence():
                "Gov. Gretchen Whitmer and Republican leaders announced a budget deal on Tuesday.",
                "However, they said they don't expect the unions to accept it."]
     assert claimant.attribute(article)[2] == "Gov. Gretchen Whitmer and Republican leaders"
+
+
+def test_the_president_is_the_president_the_article_names():
+    from claims import claimant
+
+    article = ["US President Donald Trump met Xi Jinping on Monday.",
+               "The president said on Tuesday that China is going to have to make a deal."]
+    assert claimant.name_documents(claimant.attribute(article), " ".join(article)) == [None, "Donald Trump"]
