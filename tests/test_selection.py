@@ -153,3 +153,15 @@ def test_the_president_is_the_president_the_article_names():
     article = ["US President Donald Trump met Xi Jinping on Monday.",
                "The president said on Tuesday that China is going to have to make a deal."]
     assert claimant.name_documents(claimant.attribute(article), " ".join(article)) == [None, "Donald Trump"]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Despite lower interest rates, new car prices are climbing.", "quantity"),
+    ("Omar is one of the first two Muslim women elected to Congress.", "quantity"),
+    ("Patrick W. Carlineo Jr., 55, of Addison, pleaded guilty to threatening a congresswoman.", "other claim"),
+    ("The congresswoman linked the incident to a host's comments on Fox News.", "correlation or causation"),
+])
+def test_claim_types_by_what_the_claim_states(text, kind):
+    from claims import claimtypes
+
+    assert claimtypes.claim_type(text, True) == kind
