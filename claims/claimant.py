@@ -98,6 +98,10 @@ _ORGANISATION = re.compile(
     r"party|government|house|senate|congress|administration|board|authority|authorities|service|group|"
     r"centre|center|police|army|force|forces|campaign|foundation|fund|statement|report|order|ruling|study|"
     r"survey|poll|data|team|firm|network|channel|spokesperson|spokesman|spokeswoman)\b", re.I)
+# a subject of several people that opens a sentence: "Gov. Gretchen Whitmer and Republican leaders announced"
+_PLURAL_SUBJECT = re.compile(r"^\W*(?:(?:But|And|However|Meanwhile|Later|On \w+),?\s+)?"
+                             r"((?:[A-Z][\w.’'-]*\s+){1,4}and\s+(?:[A-Za-z][\w.’'-]*\s+){1,4}?)"
+                             r"(?=(?:have|has|had|were|are|will|would|[a-z]{3,}ed)\b)")
 _VERDICT = re.compile(r"^\W*(?:we|i)\s+(?:rate|rated|give|gave)\b|^\W*our (?:ruling|rating|verdict)\b", re.I)
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Col|Lt|Jr|Sr|St|Prof|Sgt|Capt|Maj)\.|"
                     r"[A-Z]\.(?=\s+[A-Z])|[\w’'&-]+(?:[’']s)?|[^\w\s]")
@@ -521,6 +525,9 @@ def attribute(sentences: list[str], new_paragraph: list[bool] | None = None) -> 
             subject = _sentence_subject(sentences[members[0]], people)
             if subject:
                 persons.append(subject)
+            group = _PLURAL_SUBJECT.match(sentences[members[0]])
+            if group:  # "Gov. Whitmer and Republican leaders announced ...": who "they" are next
+                last_plural = group.group(1).strip()
         if who and who.lower().startswith(("a ", "an ")):
             last_described.append(who)
         previous_was_quote = is_quote or any(sentences[k].rstrip().endswith(("”", '"')) for k in members)
@@ -541,7 +548,20 @@ def name_documents(claimants: list[str | None], text: str) -> list[str | None]:
     if len(judges) == 1:
         judge = next(iter(judges.values()))
         claimants = [judge if who and _DOCUMENT.match(who.strip()) else who for who in claimants]
-    return full_names(claimants)
+    titled: dict[str, set[str]] = {}  # "president" -> {"Donald Trump"}
+    for m in _TITLE_NAME.finditer(text):
+        titled.setdefault(m.group(1).lower().rstrip("."), set()).add(m.group(2))
+    out = []
+    for who in claimants:
+        m = re.fullmatch(r"[Tt]he\s+(\w+(?:\s+\w+)?)", who.strip()) if who else None
+        names = titled.get(m.group(1).lower(), set()) if m else set()
+        out.append(next(iter(names)) if len(names) == 1 else who)  # "the president": the one the article names
+    return full_names(out)
+
+
+
+_TITLE_NAME = re.compile(r"\b(President|Governor|Senator|Mayor|Prime Minister|Chancellor|Secretary|Minister|"
+                         r"Ambassador|Attorney General|Commissioner|Premier)\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)")
 
 
 def full_names(claimants: list[str | None]) -> list[str | None]:

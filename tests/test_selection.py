@@ -136,3 +136,32 @@ def test_claimants_are_names_not_fragments(sentence, speaker):
     from claims import claimant
 
     assert claimant.find(sentence) == speaker
+
+
+def test_they_is_the_group_that_last_opened_a_sentence():
+    from claims import claimant
+
+    article = ["Teachers unions said they would strike on Monday.",
+               "Gov. Gretchen Whitmer and Republican leaders announced a budget deal on Tuesday.",
+               "However, they said they don't expect the unions to accept it."]
+    assert claimant.attribute(article)[2] == "Gov. Gretchen Whitmer and Republican leaders"
+
+
+def test_the_president_is_the_president_the_article_names():
+    from claims import claimant
+
+    article = ["US President Donald Trump met Xi Jinping on Monday.",
+               "The president said on Tuesday that China is going to have to make a deal."]
+    assert claimant.name_documents(claimant.attribute(article), " ".join(article)) == [None, "Donald Trump"]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Despite lower interest rates, new car prices are climbing.", "quantity"),
+    ("Omar is one of the first two Muslim women elected to Congress.", "quantity"),
+    ("Patrick W. Carlineo Jr., 55, of Addison, pleaded guilty to threatening a congresswoman.", "other claim"),
+    ("The congresswoman linked the incident to a host's comments on Fox News.", "correlation or causation"),
+])
+def test_claim_types_by_what_the_claim_states(text, kind):
+    from claims import claimtypes
+
+    assert claimtypes.claim_type(text, True) == kind
