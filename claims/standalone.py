@@ -59,6 +59,25 @@ _OPENING_THING = re.compile(r"^The(?P<mods>(?:\s+[\w’'-]+){0,2}?)\s+(?P<head>d
                             r"probe|move|initiative|merger|acquisition|takeover|tagline|slogan)\b"
                             r"(?!\s+(?:by|of|from|between|with|to|for)\b)")  # "The order by Judge X" names its own
 _OPENING_PRONOUN = re.compile(r"^(?P<p>He|She|His|Her|Its|It|They|Their)\b(?![’'])(?!\s+[A-Z])")  # not "He Jianxiong"
+_ACRONYM_DEF = re.compile(r"((?:[A-Z][\w’'-]*\s+(?:of\s+|for\s+|the\s+|and\s+)?){1,7}[A-Z][\w’'-]*)\s+\(([A-Z]{2,6}s?)\)")
+# a closing attribution: '..., McLaughlin said.', '...,” said a WeWork spokesperson when ...'
+_CLOSING = re.compile(r"^(?P<body>.*?[^\s,])(?P<comma>,?)\s*(?P<q>[”\"’]?)\s+(?P<attr>(?:[\w’'.-]+\s+){0,12}?(?:"
+                      + "|".join(sorted(claimant_rules.SPEECH_VERBS, key=len, reverse=True))
+                      + r")\b(?P<tail>[^“”\"]{0,160}))$")
+_CLOSING_ACCORDING = re.compile(r"^(?P<body>.*?[^\s,]),\s+according to\s+[^,“”\"]{1,120}[.!]?\s*$")
+_OPENING_ATTR = re.compile(r"^(?P<attr>[^,“”\"]{1,80}?\s(?:said|says|told\s+[\w\s]{1,40}?|testified|wrote|"
+                           r"argued|alleged|claimed|reported|announced|confirmed|warned|noted|stated|insisted)"
+                           r"(?:\s+(?:(?:on|in|last|this)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+                           r"week|month|year|night|morning|evening|afternoon|[A-Z][a-z]+\s+\d{1,2}))?"
+                           r"|[^,“”\"]{1,80}?\s(?:said|says|told\s+[\w\s]{1,40}?)\s+(?:on|in|last|this)\s+\w+)\s+(?:that\s+)?(?P<body>[A-Z“\"].*|(?:the|a|an|it|he|she|they|its|his|her|their)\b.*)$")
+_TOKENS = re.compile(r"[\w’'-]+")
+_PLACE = re.compile(r"\b(?:in|from|across|near)\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)")
+# a dateline: "SAN FRANCISCO (AP) — ", "DUBAI, United Arab Emirates — ", "(Reuters) - ", "VIENNA — "
+_DATELINE = re.compile(r"^(?:[A-Z][A-Z.’'-]+(?:\s+[A-Z][A-Z.’'-]+){0,3}(?:,\s+(?:[A-Z][\w.’'-]*\s*){1,4})?\s*"
+                       r"(?:\((?:AP|Reuters|AFP|UPI|CNN|Bloomberg|[A-Z][\w ]{1,20})\)\s*)?|\((?:AP|Reuters|AFP|UPI)\)\s*)"
+                       r"[—–-]{1,2}\s+(?=[A-Z“\"])")
+_PRONOUN_FORMS = {"he": "person", "she": "person", "his": "person", "her": "person",
+                  "it": "org", "its": "org", "they": "plural", "their": "plural"}
 
 
 def _names(sentence: str) -> list[str]:
