@@ -33,6 +33,13 @@ def db_option(fn):
     return wrapper
 
 
+def by_option(help: str, dest: str = "actor"):
+    """--by NAME: who makes the change. Without it, CLAIMS_USER, else the name saved with
+    `claims config user NAME`; with none of them a write is refused (claims.config)."""
+    return click.option("--by", dest, metavar="NAME",
+                        help=f"{help} (default: env CLAIMS_USER, else the name saved by `claims config user`)")
+
+
 def output_options(fn):
     for decorator in reversed([
         click.option("--json", "fmt", flag_value="json", default=True, help="JSON array (default)"),
@@ -88,6 +95,48 @@ def cli():
     """
 
 
+@cli.group()
+def config():
+    """Settings of this user (a small JSON file in the user's config folder).
+
+    \b
+    Example:
+        claims config user "Alice Example"
+        claims config user
+    """
+
+
+@config.command(name="user")
+@click.argument("name", required=False)
+def config_user(name):
+    """Save NAME as the reviewer every change is recorded under, or print the saved one.
+
+    A write without --by takes CLAIMS_USER, else this name; with neither it is refused.
+    The file is config.json in the user's config folder (CLAIMS_CONFIG_DIR overrides it).
+
+    \b
+    Example:
+        claims config user "Alice Example"
+    """
+    from . import config as settings
+
+    try:
+        if name is None:
+            env = settings.current_user() if settings.os.environ.get(settings.USER_ENV, "").strip() else None
+            saved = settings.saved_user()
+            if env:
+                click.echo(f"{env} (from {settings.USER_ENV}; saved name: {saved or 'none'})")
+            elif saved:
+                click.echo(f"{saved} (saved in {settings.config_path()})")
+            else:
+                raise click.ClickException("no reviewer name yet: save one with: claims config user NAME")
+            return
+        path = settings.save_user(name)
+    except RegistryError as e:
+        raise click.ClickException(str(e))
+    click.echo(f"changes will be recorded as {name.strip()!r} (saved in {path})")
+
+
 @cli.command()
 @click.argument("article", nargs=-1, required=True)
 @click.option("--url", help="Where the article was published")
@@ -98,7 +147,7 @@ def cli():
 @click.option("--dry-run", is_flag=True, help="Write nothing; print what would be stored as JSON")
 @click.option("--all", "include_all", is_flag=True, help="Include every sentence, checkable or not")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON")
-@click.option("--by", "actor", help="Who is adding it (recorded in history)")
+@by_option("Who is adding it (recorded in history)")
 @click.option("--no-links", is_flag=True, help="Do not look for earlier checks of the new claims")
 @db_option
 def extract(article, url, title, outlet, published, encoding, dry_run, include_all, as_json, actor, no_links, db_path):
@@ -112,7 +161,9 @@ def extract(article, url, title, outlet, published, encoding, dry_run, include_a
         claims extract article.txt --url https://example.com/story --outlet Example
         claims extract page.html --dry-run --all
     """
-    # Read and check every input before writing anything.
+    # Read and check every input (and who is adding them) before writing anything.
+    if not dry_run:
+        actor = registry.actor_of(actor)
     raws = [articles.read_article(path, encoding=encoding) for path in article]
     db = None if dry_run else registry.open_registry(db_path)
     results = []
@@ -171,7 +222,7 @@ def extract(article, url, title, outlet, published, encoding, dry_run, include_a
 @click.option("--source", "sources", multiple=True, help="Source URL (repeatable)")
 @click.option("--status", help=f"Initial status: {STATUS_HELP}")
 @click.option("--note", help="Note for the history")
-@click.option("--by", "actor", help="Who is adding it")
+@by_option("Who is adding it")
 @db_option
 def add(text, article_id, claimant, sources, status, note, actor, db_path):
     """Add a claim by hand.
@@ -240,7 +291,7 @@ def show(claim_id, db_path):
 @click.argument("claim_id")
 @click.argument("status")
 @click.option("--note", help="Why (recorded in history)")
-@click.option("--by", "actor", help="Who decided")
+@by_option("Who decided")
 @click.option("--force", is_flag=True, help="Set a verdict without a source (needs --note)")
 @db_option
 def status(claim_id, status, note, actor, force, db_path):
@@ -261,13 +312,76 @@ def status(claim_id, status, note, actor, force, db_path):
 
 @cli.command()
 @click.argument("claim_id")
+@click.option("--text", help="The claim as it should read (the extracted sentence and its span stay)")
+@click.option("--claimant", help="Who made the claim (an empty value clears it)")
+@click.option("--claim-type", help="One of: quantity, correlation or causation, current laws or rules, "
+              "prediction, personal experience, other claim, not a claim")
+@click.option("--not-a-claim", is_flag=True, help="The sentence states no claim: type 'not a claim', not checkable")
+@click.option("--note", help="Why (recorded with each change)")
+@by_option("Who corrected it")
+@db_option
+def edit(claim_id, text, claimant, claim_type, not_a_claim, note, actor, db_path):
+    """Correct a claim's text, claimant or type; each change is recorded in its history.
+
+    Every changed field is one event with the old and new value; the version goes up by
+    one; search finds the new text. The sentence the claim was extracted from and its
+    place in the article never change.
+
+    \b
+    Example:
+        claims edit 3 --claimant "Judge Dabney Friedrich" --note "the order names her" --by alice
+        claims edit 5 --text "ICE may use IRS data on 7 million people" --by alice
+        claims edit 9 --not-a-claim --note "a headline" --by alice
+    """
+    db = registry.open_registry(db_path, create=False)
+    claim, changes = registry.edit_claim(db, claim_id, text=text, claimant=claimant, claim_type=claim_type,
+                                         not_a_claim=not_a_claim, note=note, actor=actor)
+    if not changes:
+        click.echo(f"claim {claim['id']}: nothing changed")
+    for field, (old, new) in changes.items():
+        click.echo(f"claim {claim['id']}: {field} {json.dumps(old, ensure_ascii=False)} -> "
+                   f"{json.dumps(new, ensure_ascii=False)}")
+    if changes:
+        click.echo(f"claim {claim['id']}: now version {claim['version']}")
+
+
+@cli.command()
+@click.argument("claim_ids", metavar="ID...", nargs=-1, required=True)
+@click.option("--to", "to", metavar="NAME", help="The reviewer to give the claims to")
+@click.option("--unassign", is_flag=True, help="Give the claims to nobody")
+@click.option("--note", help="Note for the history")
+@by_option("Who assigns them")
+@db_option
+def assign(claim_ids, to, unassign, note, actor, db_path):
+    """Give claims to a reviewer (recorded in each claim's history).
+
+    `claims list --assigned NAME` lists a reviewer's claims; the CSV export and the claim
+    page show the assignee. An assignment does not change a claim's version.
+
+    \b
+    Example:
+        claims assign 3 4 9 --to bob --by alice
+        claims list --assigned bob --table
+        claims assign 4 --unassign --by alice
+    """
+    if (to is None) == (not unassign):
+        raise click.UsageError("give --to NAME or --unassign")
+    db = registry.open_registry(db_path, create=False)
+    changed = registry.assign(db, claim_ids, None if unassign else to, note=note, actor=actor)
+    who = "nobody" if unassign else to.strip()
+    click.echo(f"{len(changed)} claims assigned to {who}" + (
+        f" ({len(set(claim_ids)) - len(changed)} already were)" if len(changed) < len(set(claim_ids)) else ""))
+
+
+@cli.command()
+@click.argument("claim_id")
 @click.argument("url", required=False)
 @click.option("--title", help="Title of the source")
 @click.option("--kind", default="other", show_default=True,
               type=click.Choice(["court filing", "official document", "statement", "news report", "dataset", "other"]))
 @click.option("--stance", default="context", show_default=True, type=click.Choice(["supports", "refutes", "context"]))
 @click.option("--note", help="Note")
-@click.option("--by", "actor", help="Who added (or removed) it")
+@by_option("Who added (or removed) it")
 @click.option("--list", "list_", is_flag=True, help="List the claim's sources instead")
 @click.option("--remove", "remove_id", metavar="SOURCE_ID", help="Remove this source from the claim (recorded in history)")
 @click.option("--force", is_flag=True, help="With --remove: remove the last source of a verdict that needs one (needs --note)")
@@ -458,7 +572,7 @@ def _report_findings(findings, *, strict: bool) -> None:
 @cli.command(name="import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Check and print what would change; write nothing")
-@click.option("--by", help="Reviewer's name, for rows with an empty reviewer column")
+@by_option("Reviewer's name, for rows with an empty reviewer column", dest="by")
 @click.option("--force", is_flag=True, help="Apply rows whose claim changed since the export (recorded in history)")
 @click.option("--encoding", help="Text encoding of FILE (default UTF-8, with or without a BOM)")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON")
@@ -808,7 +922,7 @@ def link():
 
 def _decide(state):
     @click.argument("link_id")
-    @click.option("--by", "actor", help="Who decided")
+    @by_option("Who decided")
     @click.option("--note", help="Why (recorded in history)")
     @db_option
     def command(link_id, actor, note, db_path):

@@ -30,6 +30,7 @@ from typing import Iterator, Optional
 from sqlite_utils import Database
 
 from . import registry
+from .config import check_name, current_user
 from .exporting import EXPORT_COLUMNS, unneutralise
 from .models import SourceKind, Stance
 from .registry import RegistryError
@@ -317,7 +318,7 @@ def _plan(db, path, rows, *, by, force) -> ImportReport:
     stances = {s.value for s in Stance}
     kinds = {k.value for k in SourceKind}
     seen = _FirstLines(db)
-    by = (by or "").strip() or None
+    by = check_name(by) if by is not None else current_user()  # --by, else CLAIMS_USER or the saved name
     try:
         _plan_rows(db, rows, report, index, statuses, stances, kinds, seen, by, force)
     finally:
@@ -447,7 +448,8 @@ def _plan_rows(db, rows, report, index, statuses, stances, kinds, seen, by, forc
             if not recorded:
                 change.note = note
         if change.changes_anything and not actor:
-            bad("reviewer", "who made this change? Fill the reviewer column or pass --by NAME")
+            bad("reviewer", "who made this change? Fill the reviewer column, pass --by NAME, set CLAIMS_USER, "
+                "or save your name once with: claims config user NAME")
         if row_problems:
             problems.extend(row_problems)
             continue

@@ -323,3 +323,10 @@ def m006_fact_check_vectors(db: Database):
         "CREATE TRIGGER fact_check_vectors_ad AFTER DELETE ON fact_checks BEGIN "
         "DELETE FROM fact_check_vectors WHERE fact_check_id = old.id; END"
     )
+
+
+@migrations(name="m007_claim_assignee")
+def m007_claim_assignee(db: Database):
+    # The reviewer a claim is given to (claims assign; list --assigned NAME).
+    db.execute("ALTER TABLE claims ADD COLUMN assignee TEXT")
+    db.execute("CREATE INDEX idx_claims_assignee ON claims(assignee)")

@@ -84,6 +84,7 @@ class Claim(SQLModel, table=True):
     threshold: Optional[float] = None
     created_at: str
     updated_at: str
+    assignee: Optional[str] = Field(default=None, description="the reviewer the claim is given to (claims assign)")
 
 
 class Source(SQLModel, table=True):

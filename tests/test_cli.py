@@ -54,7 +54,7 @@ def test_status_and_source_write_history(example_db, run):
     assert shown["context"]["span"] == shown["sentence"]
     events = [(e["action"], e["old_value"], e["new_value"], e["actor"]) for e in shown["history"]]
     assert events == [
-        ("created", None, "unreviewed", None),
+        ("created", None, "unreviewed", "tester"),  # extract ran as CLAIMS_USER (conftest)
         ("status", "unreviewed", "in-review", "alice"),
         ("source-added", None, "https://www.courtlistener.com/docket/1/", "alice"),
         ("status", "in-review", "true", "alice"),

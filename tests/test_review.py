@@ -166,7 +166,7 @@ def test_history_is_oldest_first_and_append_only(example_db, run, db):
     run("status", "4", "false", "--note", "Docket says otherwise", "--by", "alice")
     events = json.loads(run("history", "4").output)
     assert [(e["action"], e["actor"]) for e in events] == [
-        ("created", None), ("status", "alice"), ("source-added", "bob"), ("status", "alice")]
+        ("created", "tester"), ("status", "alice"), ("source-added", "bob"), ("status", "alice")]
     assert [e["id"] for e in events] == sorted(e["id"] for e in events)
     import sqlite3
 
