@@ -266,25 +266,22 @@ def list_(statuses, article_id, search, limit, fmt, db_path):
 
 @cli.command()
 @click.argument("claim_id")
+@click.option("--json", "as_json", is_flag=True, help="Everything as one JSON object instead of a page")
+@click.option("--width", type=click.IntRange(40, 400), help="Wrap the page at this many characters (default: the terminal's, at most 100)")
 @db_option
-def show(claim_id, db_path):
-    """Show a claim with its article context, sources and history.
+def show(claim_id, as_json, width, db_path):
+    """Show a claim: its text, article context with the claim marked, sources, history.
 
     \b
     Example:
         claims show 3
+        claims show 3 --json
     """
-    db = registry.open_registry(db_path)
-    claim = registry.get_claim(db, claim_id)
-    out = dict(claim)
-    if claim["article_id"] is not None:
-        article = registry.get_article(db, claim["article_id"])
-        out["article"] = {k: article[k] for k in ("id", "title", "url", "outlet", "published")}
-    out["context"] = registry.context(db, claim)
-    out["sources"] = registry.sources_for(db, claim["id"])
-    out["history"] = registry.history(db, claim["id"])
-    out["links"] = matching.links_for(db, claim["id"])
-    click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    from . import claimpage
+
+    db = registry.open_registry(db_path, create=False)
+    details = claimpage.details(db, claim_id)
+    click.echo(claimpage.as_json(details) if as_json else claimpage.render(details, claimpage.terminal_width(width)))
 
 
 @cli.command()

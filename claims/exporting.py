@@ -14,10 +14,11 @@ from sqlite_utils import Database
 
 from .registry import RegistryError, validate_status
 
-REVIEWER_COLUMNS = ["new_status", "note", "source_url", "source_title", "source_stance", "reviewer"]
+REVIEWER_COLUMNS = ["new_status", "note", "source_url", "source_title", "source_stance",
+                    "new_claim", "new_claimant", "new_claim_type", "reviewer"]
 EXPORT_COLUMNS = [
     "id", "claim", "sentence", "claimant", "article_title", "article_url", "claim_type",
-    "checkable", "checkworthiness", "status", "sources", "version",
+    "checkable", "checkworthiness", "status", "sources", "version", "assignee",
 ] + REVIEWER_COLUMNS
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -151,7 +152,7 @@ def export_query(db: Database, *, statuses=(), article_id=None, claim_type=None,
                {n('a.title')} AS article_title, {n('a.url')} AS article_url, {n('c.claim_type')} AS claim_type,
                c.checkable, c.checkworthiness, c.status,
                {sources_sql} AS sources,
-               c.version{reviewer}
+               c.version, {n('c.assignee')} AS assignee{reviewer}
         FROM claims c LEFT JOIN articles a ON a.id = c.article_id
     """
     if where:

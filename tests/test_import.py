@@ -53,7 +53,7 @@ def edited(src, dst, edits: dict, **kw):
 
 
 def claim(run, claim_id) -> dict:
-    return json.loads(run("show", str(claim_id)).output)
+    return json.loads(run("show", str(claim_id), "--json").output)
 
 
 # --- the reviewer's round trip -----------------------------------------------------------
@@ -288,7 +288,8 @@ REFUSALS = [
     ("duplicate claim", {}, (), [{"id": "1", "version": "1", "note": "again", "reviewer": "b"}], "line {extra}, column id: claim 1 is also on line 2"),
     ("missing id column", {}, ("id",), [], "line 1, column id: required column missing"),
     ("missing version column", {}, ("version",), [], "line 1, column version: required column missing"),
-    ("no reviewer columns", {}, ("new_status", "note", "source_url"), [], "no reviewer columns"),
+    ("no reviewer columns", {}, ("new_status", "note", "source_url", "new_claim", "new_claimant", "new_claim_type"), [],
+     "no reviewer columns"),
 ]
 
 

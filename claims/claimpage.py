@@ -1,0 +1,113 @@
+"""One claim with everything a reviewer reads about it: as a dict (``claims show --json``)
+or as a page of text for the terminal (``claims show``)."""
+
+import json
+import textwrap
+from typing import Optional
+
+from sqlite_utils import Database
+
+from . import matching, registry
+
+ARTICLE_KEYS = ("id", "title", "url", "outlet", "published")
+
+
+def details(db: Database, claim_id) -> dict:
+    """The claim's row, its article, the article text around it, its sources, its history,
+    its suggested links and where else it was seen (``appearances``, when recorded)."""
+    claim = registry.get_claim(db, claim_id)
+    out = dict(claim)
+    if claim["article_id"] is not None:
+        article = registry.get_article(db, claim["article_id"])
+        out["article"] = {k: article[k] for k in ARTICLE_KEYS}
+    out["context"] = registry.context(db, claim)
+    out["sources"] = registry.sources_for(db, claim["id"])
+    out["history"] = registry.history(db, claim["id"])
+    out["links"] = matching.links_for(db, claim["id"])
+    return out
+
+
+def _wrap(text: str, width: int, indent: str = "  ") -> list[str]:
+    lines = []
+    for para in (text or "").split("\n"):
+        lines += textwrap.wrap(para, width=width, initial_indent=indent, subsequent_indent=indent) or [indent]
+    return lines
+
+
+def _short(value, limit: int = 80) -> str:
+    value = " ".join(str(value).split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def render(d: dict, width: int = 88) -> str:
+    """``details`` as a page of text: the claim, its article context with the claim's
+    sentence marked »like this«, sources, history, links."""
+    width = max(40, width)
+    score = d.get("checkworthiness")
+    head = [f"Claim {d['id']}", f"[{d['status']}]", f"version {d['version']}"]
+    if score is not None:
+        head.append(f"check-worthiness {score:.2f}")
+    if d.get("claim_type"):
+        head.append(d["claim_type"])
+    out = ["  ".join(head), ""]
+    out += _wrap(d["text"], width)
+    out.append("")
+    out.append(f"Claimant:    {d.get('claimant') or '(none: the article itself)'}")
+    if d.get("assignee"):
+        out.append(f"Assigned to: {d['assignee']}")
+    article = d.get("article")
+    if article:
+        where = ", ".join(x for x in (article.get("outlet"), article.get("published")) if x)
+        out.append(f"Article {article['id']}:   {article.get('title') or '(untitled)'}" + (f" ({where})" if where else ""))
+        if article.get("url"):
+            out.append(f"             {article['url']}")
+    else:
+        out.append("Article:     (added by hand)")
+    if d.get("sentence") and d["sentence"] != d["text"]:
+        out.append("Extracted from:")
+        out += _wrap(d["sentence"], width, "  ")
+    context = d.get("context")
+    if context:
+        out += ["", "In the article:"]
+        marked = "…" + context["before"].lstrip() + "»" + context["span"] + "«" + context["after"].rstrip() + "…"
+        out += _wrap(" ".join(marked.split()), width)
+    out += ["", f"Sources ({len(d['sources'])}):"]
+    for s in d["sources"]:
+        out.append(f"  {s['id']}. {s['url']}  ({s['kind']}, {s['stance']})" + (f" {s['title']}" if s.get("title") else ""))
+    if not d["sources"]:
+        out.append("  none yet: claims source ID URL")
+    appearances = d.get("appearances")
+    if appearances:
+        out += ["", f"Seen {len(appearances)} times:"]
+        for a in appearances:
+            out.append(f"  {(a.get('seen_at') or '')[:10]}  {a.get('claimant') or '-'}  "
+                       f"{a.get('article_title') or a.get('article_url') or 'claim ' + str(a.get('claim_id'))}")
+    out += ["", "History:"]
+    for e in d["history"]:
+        change = ""
+        if e.get("old_value") is not None or e.get("new_value") is not None:
+            change = f"{_short(e['old_value'], 40) if e.get('old_value') is not None else '-'} -> " \
+                     f"{_short(e['new_value'], 40) if e.get('new_value') is not None else '-'}"
+        line = f"  {e['at'][:16].replace('T', ' ')}  {e.get('actor') or '?'}  {e['action']}  {change}".rstrip()
+        out.append(line)
+        if e.get("note"):
+            out += _wrap(f"note: {e['note']}", width, "      ")
+    links = d.get("links") or []
+    if links:
+        out += ["", "Suggested earlier checks:"]
+        for link in links:
+            match = link.get("match") or {}
+            verdict = match.get("rating") or match.get("status") or ""
+            out.append(f"  link {link['id']} [{link['state']}] {link['match_kind']} {link['match_id']} "
+                       f"{verdict}  {_short(match.get('text') or '', 60)}")
+    return "\n".join(out)
+
+
+def as_json(d: dict) -> str:
+    return json.dumps(d, indent=2, ensure_ascii=False)
+
+
+def terminal_width(default: Optional[int] = None) -> int:
+    import shutil
+
+    return min(100, default or shutil.get_terminal_size((88, 24)).columns)
