@@ -34,6 +34,13 @@ def _wrap(text: str, width: int, indent: str = "  ") -> list[str]:
     return lines
 
 
+def _field(label: str, value: str, width: int) -> list[str]:
+    """``label`` then ``value`` wrapped under itself (a URL, which cannot wrap, stays whole)."""
+    pad = " " * 13
+    return textwrap.wrap(value, width=width, initial_indent=f"{label:<13}", subsequent_indent=pad,
+                         break_long_words=False, break_on_hyphens=False) or [label]
+
+
 def _short(value, limit: int = 80) -> str:
     value = " ".join(str(value).split())
     return value if len(value) <= limit else value[: limit - 1] + "…"
@@ -49,20 +56,21 @@ def render(d: dict, width: int = 88) -> str:
         head.append(f"check-worthiness {score:.2f}")
     if d.get("claim_type"):
         head.append(d["claim_type"])
-    out = ["  ".join(head), ""]
+    out = textwrap.wrap("  ".join(head), width=width, subsequent_indent="  ", break_on_hyphens=False) + [""]
     out += _wrap(d["text"], width)
     out.append("")
-    out.append(f"Claimant:    {d.get('claimant') or '(none: the article itself)'}")
+    out += _field("Claimant:", d.get("claimant") or "(none: the article itself)", width)
     if d.get("assignee"):
-        out.append(f"Assigned to: {d['assignee']}")
+        out += _field("Assigned to:", d["assignee"], width)
     article = d.get("article")
     if article:
         where = ", ".join(x for x in (article.get("outlet"), article.get("published")) if x)
-        out.append(f"Article {article['id']}:   {article.get('title') or '(untitled)'}" + (f" ({where})" if where else ""))
+        out += _field(f"Article {article['id']}:", (article.get("title") or "(untitled)") + (f" ({where})" if where else ""),
+                      width)
         if article.get("url"):
-            out.append(f"             {article['url']}")
+            out.append(" " * 13 + article["url"])
     else:
-        out.append("Article:     (added by hand)")
+        out += _field("Article:", "(added by hand)", width)
     if d.get("sentence") and d["sentence"] != d["text"]:
         out.append("Extracted from:")
         out += _wrap(d["sentence"], width, "  ")
@@ -73,7 +81,8 @@ def render(d: dict, width: int = 88) -> str:
         out += _wrap(" ".join(marked.split()), width)
     out += ["", f"Sources ({len(d['sources'])}):"]
     for s in d["sources"]:
-        out.append(f"  {s['id']}. {s['url']}  ({s['kind']}, {s['stance']})" + (f" {s['title']}" if s.get("title") else ""))
+        out.append(f"  {s['id']}. {s['url']}")
+        out += _wrap(f"{s['kind']}, {s['stance']}" + (f": {s['title']}" if s.get("title") else ""), width, "     ")
     if not d["sources"]:
         out.append("  none yet: claims source ID URL")
     appearances = d.get("appearances")
@@ -88,8 +97,9 @@ def render(d: dict, width: int = 88) -> str:
         if e.get("old_value") is not None or e.get("new_value") is not None:
             change = f"{_short(e['old_value'], 40) if e.get('old_value') is not None else '-'} -> " \
                      f"{_short(e['new_value'], 40) if e.get('new_value') is not None else '-'}"
-        line = f"  {e['at'][:16].replace('T', ' ')}  {e.get('actor') or '?'}  {e['action']}  {change}".rstrip()
-        out.append(line)
+        line = f"{e['at'][:16].replace('T', ' ')}  {e.get('actor') or '?'}  {e['action']}  {change}".rstrip()
+        out += textwrap.wrap(line, width=width, initial_indent="  ", subsequent_indent="      ",
+                             break_long_words=False, break_on_hyphens=False)
         if e.get("note"):
             out += _wrap(f"note: {e['note']}", width, "      ")
     links = d.get("links") or []
@@ -98,8 +108,8 @@ def render(d: dict, width: int = 88) -> str:
         for link in links:
             match = link.get("match") or {}
             verdict = match.get("rating") or match.get("status") or ""
-            out.append(f"  link {link['id']} [{link['state']}] {link['match_kind']} {link['match_id']} "
-                       f"{verdict}  {_short(match.get('text') or '', 60)}")
+            out += _wrap(f"link {link['id']} [{link['state']}] {link['match_kind']} {link['match_id']} "
+                         f"{verdict}  {_short(match.get('text') or '', 60)}", width)
     return "\n".join(out)
 
 

@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
-from .exporting import claim_filters
+from .filters import ClaimFilter
 from .registry import RegistryError, validate_url
 
 CLAIM_REVIEWED_MAX = 75
@@ -153,11 +153,11 @@ def _drop_empty(d: dict) -> dict:
     return {k: v for k, v in d.items() if v not in (None, "", {}, [])}
 
 
-def review_items(db: Database, publisher: Publisher, *, statuses=(), article_id=None, claim_type=None,
-                 min_checkworthiness=None, since=None) -> Iterator[tuple[int, dict]]:
-    """``(claim_id, ClaimReview)`` for every claim with a verdict matching the filters, streamed."""
-    where, params = claim_filters(db, statuses=statuses, article_id=article_id, claim_type=claim_type,
-                                  min_checkworthiness=min_checkworthiness, since=since)
+def review_items(db: Database, publisher: Publisher, **filters) -> Iterator[tuple[int, dict]]:
+    """``(claim_id, ClaimReview)`` for every claim with a verdict matching the filters
+    (``claims.filters.ClaimFilter`` options, sort included), streamed."""
+    chosen = ClaimFilter.of(**filters)
+    where, params = chosen.where(db, "c")
     where.insert(0, "st.kind = 'verdict'")
     sql = f"""
         SELECT c.id, c.text, c.claimant, c.updated_at, st.rating_value, st.best_rating,
@@ -170,7 +170,7 @@ def review_items(db: Database, publisher: Publisher, *, statuses=(), article_id=
         JOIN statuses st ON st.name = c.status
         LEFT JOIN articles a ON a.id = c.article_id
         WHERE {' AND '.join(where)}
-        ORDER BY c.id
+        ORDER BY {chosen.order_by('c')}
     """
     cursor = db.conn.execute(sql, params)  # filters are checked now, before anything is written
     return _items(cursor, publisher)

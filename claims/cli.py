@@ -51,6 +51,36 @@ def output_options(fn):
     return fn
 
 
+FILTER_NAMES = ("statuses", "article_id", "claim_type", "min_checkworthiness", "since", "claimant", "assigned",
+                "sort", "reverse")
+
+
+def filter_options(fn):
+    """The options that choose claims, the same for list, export and lint (claims.filters):
+    the command receives them as one ``filters`` dict."""
+    for decorator in reversed([
+        click.option("--status", "statuses", multiple=True, help="Only claims with this status (repeatable)"),
+        click.option("--article", "article_id", type=int, help="Only claims from this article"),
+        click.option("--claim-type", help="Only claims of this type (e.g. quantity, 'not a claim')"),
+        click.option("--min-checkworthiness", type=float, help="Only claims scoring at least this (0-1)"),
+        click.option("--since", help="Only claims added on or after this date (YYYY-MM-DD) or time"),
+        click.option("--claimant", help="Only claims by this claimant (any case)"),
+        click.option("--assigned", metavar="NAME", help="Only claims assigned to NAME"),
+        click.option("--sort", type=click.Choice(["id", "checkworthiness", "added", "updated"]), default="id",
+                     show_default=True, help="Order: id, most check-worthy, newest added, or latest changed first"),
+        click.option("--reverse", is_flag=True, help="The other way round"),
+    ]):
+        fn = decorator(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        filters = {name: kwargs.pop(name) for name in FILTER_NAMES}
+        filters["statuses"] = tuple(filters["statuses"])
+        return fn(*args, filters=filters, **kwargs)
+
+    return wrapper
+
+
 def emit(rows, fmt: str):
     """Print rows in the chosen format, streaming."""
     rows = iter(rows)
@@ -60,10 +90,7 @@ def emit(rows, fmt: str):
     elif fmt == "csv":
         exporting.write_csv(rows, sys.stdout, for_reviewers=False)
     elif fmt == "table":
-        from tabulate import tabulate
-
-        rows = [{k: _short(v) for k, v in r.items()} for r in rows]
-        click.echo(tabulate(rows, headers="keys") if rows else "(no rows)")
+        click.echo(_table(rows))
     else:
         first = True
         click.echo("[", nl=False)
@@ -73,13 +100,27 @@ def emit(rows, fmt: str):
         click.echo("\n]" if not first else "]")
 
 
-def _short(value, width=60):
-    if isinstance(value, str) and len(value) > width:
-        return value[: width - 1] + "…"
-    return value
+def _table(rows, width=None) -> str:
+    """Rows as a table for reading: long text wraps (at ``width``, else what fits the
+    terminal beside the other columns) instead of being cut."""
+    import shutil
+
+    from tabulate import tabulate
+
+    rows = list(rows)
+    if not rows:
+        return "(no rows)"
+    columns = list(rows[0])
+    wide = [c for c in ("text", "claimant") if c in columns]
+    if width is None:
+        others = sum(max(len(c), *(len(str(r[c] if r[c] is not None else "")) for r in rows)) + 2
+                     for c in columns if c not in wide)
+        width = max(30, shutil.get_terminal_size((120, 24)).columns - others - 2 - 22 * ("claimant" in wide))
+    limits = [width if c == "text" else 20 if c == "claimant" else None for c in columns]
+    return tabulate([[r[c] for c in columns] for r in rows], headers=columns, maxcolwidths=limits)
 
 
-LIST_COLUMNS = ["id", "status", "checkworthiness", "claim_type", "claimant", "text", "article_id", "version"]
+LIST_COLUMNS = ["id", "status", "checkworthiness", "claim_type", "claimant", "text", "article_id", "version", "assignee"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -245,23 +286,29 @@ def add(text, article_id, claimant, sources, status, note, actor, db_path):
 
 
 @cli.command(name="list")
-@click.option("--status", "statuses", multiple=True, help="Only claims with this status (repeatable)")
-@click.option("--article", "article_id", type=int, help="Only claims from this article")
+@filter_options
 @click.option("--search", help="Only claims matching this full-text search")
 @click.option("--limit", type=int, help="At most this many")
 @output_options
+@click.option("--width", type=click.IntRange(20, 1000), help="--table: wrap the claim text at this many characters "
+              "(default: what fits the terminal)")
 @db_option
-def list_(statuses, article_id, search, limit, fmt, db_path):
-    """List claims.
+def list_(filters, search, limit, fmt, width, db_path):
+    """List claims: the same filters and order as claims export.
 
     \b
     Example:
-        claims list --status unreviewed --table
+        claims list --status unreviewed --sort checkworthiness --table
+        claims list --assigned bob --claim-type quantity --nl
         claims list --search injunction --nl
     """
-    db = registry.open_registry(db_path)
-    rows = registry.iter_claims(db, statuses=statuses, article_id=article_id, search=search, limit=limit)
-    emit(({k: r[k] for k in LIST_COLUMNS} for r in rows), fmt)
+    db = registry.open_registry(db_path, create=False)
+    rows = registry.iter_claims(db, search=search, limit=limit, **filters)
+    rows = ({k: r[k] for k in LIST_COLUMNS} for r in rows)
+    if fmt == "table":
+        click.echo(_table(rows, width))
+    else:
+        emit(rows, fmt)
 
 
 @cli.command()
@@ -301,7 +348,7 @@ def status(claim_id, status, note, actor, force, db_path):
         claims status 3 in-review --by alice
         claims status 3 true --note "Matches the court order" --by alice
     """
-    db = registry.open_registry(db_path)
+    db = registry.open_registry(db_path, create=False)
     before = registry.get_claim(db, claim_id)["status"]
     claim = registry.set_status(db, claim_id, status, note=note, actor=actor, force=force)
     click.echo(f"claim {claim['id']}: {before} -> {claim['status']}")
@@ -398,7 +445,7 @@ def source(claim_id, url, title, kind, stance, note, actor, list_, remove_id, fo
     """
     if sum([url is not None, list_, remove_id is not None]) != 1:
         raise click.UsageError("give exactly one of URL, --list or --remove SOURCE_ID")
-    db = registry.open_registry(db_path)
+    db = registry.open_registry(db_path, create=False)
     if list_:
         claim = registry.get_claim(db, claim_id)
         emit(registry.sources_for(db, claim["id"]), fmt)
@@ -428,7 +475,7 @@ def article(article_id, url, title, outlet, author, published, db_path):
         claims article 1
         claims article 1 --url https://www.example.com/story --published 2025-05-12
     """
-    db = registry.open_registry(db_path)
+    db = registry.open_registry(db_path, create=False)
     row = registry.update_article(db, article_id, url=url, title=title, outlet=outlet, author=author,
                                   published=published)
     out = {k: row[k] for k in ("id", *registry.ARTICLE_FIELDS, "sha256", "added_at")}
@@ -446,7 +493,7 @@ def history(claim_id, fmt, db_path):
     Example:
         claims history 3 --table
     """
-    db = registry.open_registry(db_path)
+    db = registry.open_registry(db_path, create=False)
     emit(registry.history(db, claim_id), fmt)
 
 
@@ -462,21 +509,9 @@ def search(query, limit, fmt, db_path):
     Example:
         claims search "criminal investigations"
     """
-    db = registry.open_registry(db_path)
+    db = registry.open_registry(db_path, create=False)
     rows = registry.search(db, query, limit=limit)
     emit(({k: r[k] for k in LIST_COLUMNS} for r in rows), fmt)
-
-
-def filter_options(fn):
-    for decorator in reversed([
-        click.option("--status", "statuses", multiple=True, help="Only claims with this status (repeatable)"),
-        click.option("--article", "article_id", type=int, help="Only claims from this article"),
-        click.option("--claim-type", help="Only claims of this type"),
-        click.option("--min-checkworthiness", type=float, help="Only claims scoring at least this (0-1)"),
-        click.option("--since", help="Only claims added on or after this date (YYYY-MM-DD) or time"),
-    ]):
-        fn = decorator(fn)
-    return fn
 
 
 def publisher_options(fn):
@@ -508,7 +543,7 @@ def _publisher(config, publisher_name, publisher_url, publisher_logo, review_url
 @publisher_options
 @click.option("--check", is_flag=True, help="ClaimReview: lint each item as it is written; exit 1 on errors")
 @db_option
-def export(statuses, article_id, claim_type, min_checkworthiness, since, fmt, output, bom,
+def export(filters, fmt, output, bom,
            publisher_name, publisher_url, publisher_logo, review_url, config, check, db_path):
     """Export claims: CSV for reviewers (with empty columns for their verdicts), JSON,
     or ClaimReview JSON-LD.
@@ -531,9 +566,7 @@ def export(statuses, article_id, claim_type, min_checkworthiness, since, fmt, ou
         raise click.UsageError("--bom is for --format csv")
     if check and fmt != "claimreview":
         raise click.UsageError("--check is for --format claimreview")
-    db = registry.open_registry(db_path)
-    filters = dict(statuses=statuses, article_id=article_id, claim_type=claim_type,
-                   min_checkworthiness=min_checkworthiness, since=since)
+    db = registry.open_registry(db_path, create=False)
     findings = [] if check else None
     if fmt == "claimreview":
         publisher = claimreview.require_publisher(
@@ -590,7 +623,7 @@ def import_(file, dry_run, by, force, encoding, as_json, db_path):
     """
     from . import importing
 
-    db = registry.open_registry(db_path)
+    db = registry.open_registry(db_path, create=False)
     try:
         report = importing.import_csv(db, file, by=by, force=force, encoding=encoding, dry_run=dry_run)
     except importing.ImportRefused as e:
@@ -615,7 +648,7 @@ def import_(file, dry_run, by, force, encoding, as_json, db_path):
 @publisher_options
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too")
 @db_option
-def lint(file, statuses, article_id, claim_type, min_checkworthiness, since,
+def lint(file, filters,
          publisher_name, publisher_url, publisher_logo, review_url, config, strict, db_path):
     """Check ClaimReview for what consumers reject (errors) or warn about (warnings).
 
@@ -636,10 +669,8 @@ def lint(file, statuses, article_id, claim_type, min_checkworthiness, since,
     if file:
         items = claimreview.read_items(file)
     else:
-        db = registry.open_registry(db_path)
-        items = claimreview.review_items(db, publisher, statuses=statuses, article_id=article_id,
-                                         claim_type=claim_type, min_checkworthiness=min_checkworthiness,
-                                         since=since)
+        db = registry.open_registry(db_path, create=False)
+        items = claimreview.review_items(db, publisher, **filters)
     checked = 0
     findings = []
     for label, problems in claimreview.lint_items(items, publisher_url=publisher.url):

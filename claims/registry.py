@@ -337,8 +337,12 @@ def _write_batch(db: Database, batch, n_claims: int, actor) -> list[tuple[int, b
 
 
 def add_claim(db: Database, text: str, *, article_id=None, claimant=None, sources=(),
-              status=None, note=None, actor=None, force=False) -> tuple[int, bool]:
-    """Add a claim by hand. Returns ``(claim_id, added)``; the same text added twice is one claim."""
+              status=None, note=None, actor=None, force=False, score: bool = True) -> tuple[int, bool]:
+    """Add a claim by hand. Returns ``(claim_id, added)``; the same text added twice is one claim.
+
+    The claim is scored as ``claims extract`` scores a claim (``splitter.score``:
+    ``checkable``, ``checkworthiness``, ``claim_type``, and the model's name and threshold),
+    so it takes its place in the review queue; ``score=False`` leaves those empty."""
     actor = actor_of(actor)
     text = (text or "").strip()
     if not text:
@@ -348,6 +352,13 @@ def add_claim(db: Database, text: str, *, article_id=None, claimant=None, source
     urls = [validate_url(u) for u in sources]
     if article_id is not None:
         get_article(db, article_id)
+    figures = {}
+    if score and not db.execute("SELECT 1 FROM claims WHERE key = ?", [claim_key(text)]).fetchone():
+        from . import splitter  # the model loads only when a claim is added
+
+        figures = {**splitter.score(text), **{k: v for k, v in splitter.provenance().items()
+                                               if k in ("model", "threshold")}}
+        figures["checkable"] = int(bool(figures["checkable"]))
     at = now()
     with write(db):
         key = claim_key(text)
@@ -355,9 +366,11 @@ def add_claim(db: Database, text: str, *, article_id=None, claimant=None, source
         if existing:
             return existing[0], False
         cursor = db.execute(
-            "INSERT INTO claims (key, article_id, text, claimant, status, extractor, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, 'unreviewed', 'manual', ?, ?)",
-            [key, article_id, text, claimant, at, at],
+            "INSERT INTO claims (key, article_id, text, claimant, status, extractor, checkable, checkworthiness, "
+            "claim_type, model, threshold, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, 'unreviewed', 'manual', ?, ?, ?, ?, ?, ?, ?)",
+            [key, article_id, text, claimant, figures.get("checkable"), figures.get("checkworthiness"),
+             figures.get("claim_type"), figures.get("model"), figures.get("threshold"), at, at],
         )
         claim_id = cursor.lastrowid
         _event(db, claim_id, "created", actor=actor, new="unreviewed", at=at)
@@ -605,38 +618,18 @@ def fts_query(q: str) -> str:
     return " ".join(f'"{w}"' for w in words)
 
 
-def iter_claims(db: Database, *, statuses=(), article_id=None, search=None, claim_type=None,
-                min_checkworthiness=None, since=None, limit=None, offset=0) -> Iterator[dict]:
-    """Claims matching the filters, streamed from the cursor."""
-    where, params = [], []
-    if statuses:
-        for s in statuses:
-            validate_status(db, s)
-        where.append("claims.status IN ({})".format(", ".join("?" for _ in statuses)))
-        params.extend(statuses)
-    if article_id is not None:
-        where.append("claims.article_id = ?")
-        params.append(article_id)
-    if claim_type:
-        where.append("claims.claim_type = ?")
-        params.append(claim_type)
-    if min_checkworthiness is not None:
-        where.append("claims.checkworthiness >= ?")
-        params.append(min_checkworthiness)
-    if since:
-        where.append("claims.created_at >= ?")
-        params.append(since)
-    order = "claims.id"
-    if search is not None:
-        query = fts_query(search)
-        if not query:
-            return iter(())
-        where.append("claims.rowid IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)")
-        params.append(query)
+def iter_claims(db: Database, *, limit=None, offset=0, **filters) -> Iterator[dict]:
+    """Claims matching the filters (``claims.filters.ClaimFilter`` options: statuses,
+    article_id, claim_type, min_checkworthiness, since, claimant, assigned, search, sort,
+    reverse), streamed from the cursor."""
+    from .filters import ClaimFilter
+
+    chosen = ClaimFilter.of(**filters)
+    where, params = chosen.where(db, "claims")
     sql = "SELECT claims.* FROM claims"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += f" ORDER BY {order}"
+    sql += f" ORDER BY {chosen.order_by('claims')}"
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
         params += [limit, offset]
