@@ -24,6 +24,12 @@ def details(db: Database, claim_id) -> dict:
     out["sources"] = registry.sources_for(db, claim["id"])
     out["history"] = registry.history(db, claim["id"])
     out["links"] = matching.links_for(db, claim["id"])
+    from . import repeats
+
+    first = repeats.first_of(db, claim["id"])
+    out["repeat_of"] = first if first != claim["id"] else None
+    out["appearances"] = repeats.appearances(db, claim["id"]) if out["repeat_of"] is None else []
+    out["seen"] = max(1, len(out["appearances"]))
     return out
 
 
@@ -85,12 +91,16 @@ def render(d: dict, width: int = 88) -> str:
         out += _wrap(f"{s['kind']}, {s['stance']}" + (f": {s['title']}" if s.get("title") else ""), width, "     ")
     if not d["sources"]:
         out.append("  none yet: claims source ID URL")
+    if d.get("repeat_of"):
+        out += ["", f"Grouped as a repeat of claim {d['repeat_of']}: reviewers work on that one "
+                    f"(claims ungroup {d['id']} to undo)."]
     appearances = d.get("appearances")
-    if appearances:
+    if appearances and len(appearances) > 1:
         out += ["", f"Seen {len(appearances)} times:"]
         for a in appearances:
-            out.append(f"  {(a.get('seen_at') or '')[:10]}  {a.get('claimant') or '-'}  "
-                       f"{a.get('article_title') or a.get('article_url') or 'claim ' + str(a.get('claim_id'))}")
+            where = a.get("article_title") or a.get("article_url") or "added by hand"
+            out += _wrap(f"claim {a['claim_id']}, {(a.get('published') or a.get('seen_at') or '')[:10]}, "
+                         f"{a.get('claimant') or 'the article itself'}: {where}", width)
     out += ["", "History:"]
     for e in d["history"]:
         change = ""

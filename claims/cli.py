@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from . import articles, exporting, publishing, registry, splitter
-from . import factchecks as factchecks_lib, matching
+from . import factchecks as factchecks_lib, matching, repeats
 from .registry import RegistryError
 
 STATUS_HELP = "unreviewed, in-review, true, mostly-true, half-true, misleading, mostly-false, false, unproven, not-checkable"
@@ -52,7 +52,7 @@ def output_options(fn):
 
 
 FILTER_NAMES = ("statuses", "article_id", "claim_type", "min_checkworthiness", "since", "claimant", "assigned",
-                "sort", "reverse")
+                "repeats", "sort", "reverse")
 
 
 def filter_options(fn):
@@ -66,6 +66,8 @@ def filter_options(fn):
         click.option("--since", help="Only claims added on or after this date (YYYY-MM-DD) or time"),
         click.option("--claimant", help="Only claims by this claimant (any case)"),
         click.option("--assigned", metavar="NAME", help="Only claims assigned to NAME"),
+        click.option("--repeats", is_flag=True, help="Include claims grouped as repeats of an earlier claim "
+                     "(hidden by default: reviewers work on the first)"),
         click.option("--sort", type=click.Choice(["id", "checkworthiness", "added", "updated"]), default="id",
                      show_default=True, help="Order: id, most check-worthy, newest added, or latest changed first"),
         click.option("--reverse", is_flag=True, help="The other way round"),
@@ -120,7 +122,8 @@ def _table(rows, width=None) -> str:
     return tabulate([[r[c] for c in columns] for r in rows], headers=columns, maxcolwidths=limits)
 
 
-LIST_COLUMNS = ["id", "status", "checkworthiness", "claim_type", "claimant", "text", "article_id", "version", "assignee"]
+LIST_COLUMNS = ["id", "status", "checkworthiness", "claim_type", "claimant", "text", "article_id", "version", "assignee",
+                "seen"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -247,8 +250,14 @@ def extract(article, url, title, outlet, published, encoding, dry_run, include_a
     else:
         # Many articles go through the bulk path: batches, one transaction each.
         registry.add_articles(db, extracted(), actor=actor, provenance=splitter.provenance(), on_batch=stored)
+        added = [r["article_id"] for r in results if r["added"]]
+        # a claim that says the same as one stored before is an appearance of it (claims/repeats.py)
+        grouped = repeats.group_new_claims(db, registry.claim_ids_of_articles(db, added), actor=actor)
+        for first, repeat in grouped:
+            if not as_json:
+                click.echo(f"claim {repeat} repeats claim {first}: grouped with it (claims ungroup {repeat} to undo)")
         if not no_links:  # suggest earlier checks of the new claims (claims show lists them)
-            matching.suggest_links_for_articles(db, [r["article_id"] for r in results if r["added"]])
+            matching.suggest_links_for_articles(db, added)
     if dry_run:
         out = results[0] if len(results) == 1 else results
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
@@ -280,9 +289,13 @@ def add(text, article_id, claimant, sources, status, note, actor, db_path):
         db, text, article_id=article_id, claimant=claimant, sources=sources, status=status,
         note=note, actor=actor,
     )
+    # a claim added by hand was chosen by a person: matched whatever its score
+    grouped = repeats.group_new_claims(db, [claim_id], actor=actor, min_checkworthiness=0.0) if added else []
     if added:
-        matching.suggest_links(db, [claim_id])
+        matching.suggest_links(db, [claim_id], min_checkworthiness=0.0)
     click.echo(f"claim {claim_id} added" if added else f"claim {claim_id} already in the registry")
+    for first, repeat in grouped:
+        click.echo(f"claim {repeat} repeats claim {first}: grouped with it (claims ungroup {repeat} to undo)")
 
 
 @cli.command(name="list")
@@ -329,6 +342,24 @@ def show(claim_id, as_json, width, db_path):
     db = registry.open_registry(db_path, create=False)
     details = claimpage.details(db, claim_id)
     click.echo(claimpage.as_json(details) if as_json else claimpage.render(details, claimpage.terminal_width(width)))
+
+
+@cli.command()
+@click.argument("claim_id")
+@click.option("--note", help="Why (recorded in history)")
+@by_option("Who decided")
+@db_option
+def ungroup(claim_id, note, actor, db_path):
+    """Undo a grouping: CLAIM_ID, grouped as a repeat of an earlier claim, is a claim of its
+    own again (recorded in both claims' histories; the two are never grouped again).
+
+    \b
+    Example:
+        claims ungroup 31 --note "different year" --by alice
+    """
+    db = registry.open_registry(db_path, create=False)
+    appearance = repeats.split(db, claim_id, actor=actor, note=note)
+    click.echo(f"claim {appearance['repeat_id']} is no longer grouped with claim {appearance['claim_id']}")
 
 
 @cli.command()

@@ -50,6 +50,7 @@ class ClaimFilter:
     claimant: Optional[str] = None
     assigned: Optional[str] = None
     search: Optional[str] = None
+    repeats: bool = False  # include claims grouped as repeats of an earlier claim (claims/repeats.py)
     sort: str = "id"
     reverse: bool = False
 
@@ -103,6 +104,9 @@ class ClaimFilter:
                 params.append(query)
             else:
                 where.append("0")
+        if not self.repeats:
+            where.append(f"NOT EXISTS (SELECT 1 FROM claim_appearances ap WHERE ap.repeat_id = {alias}.id "
+                         "AND ap.state = 'grouped')")
         if self.sort not in SORTS:
             raise RegistryError(f"unknown sort {self.sort!r}; choose one of: {', '.join(SORTS)}")
         return where, params

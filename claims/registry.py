@@ -626,7 +626,8 @@ def iter_claims(db: Database, *, limit=None, offset=0, **filters) -> Iterator[di
 
     chosen = ClaimFilter.of(**filters)
     where, params = chosen.where(db, "claims")
-    sql = "SELECT claims.* FROM claims"
+    sql = ("SELECT claims.*, 1 + (SELECT count(*) FROM claim_appearances ap WHERE ap.claim_id = claims.id "
+           "AND ap.state = 'grouped') AS seen FROM claims")
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += f" ORDER BY {chosen.order_by('claims')}"
@@ -634,6 +635,16 @@ def iter_claims(db: Database, *, limit=None, offset=0, **filters) -> Iterator[di
         sql += " LIMIT ? OFFSET ?"
         params += [limit, offset]
     return db.query(sql, params)
+
+
+def claim_ids_of_articles(db: Database, article_ids) -> list[int]:
+    """The ids of every claim of these articles, in id order."""
+    article_ids, ids = list(article_ids), []
+    for s in range(0, len(article_ids), 500):
+        chunk = article_ids[s:s + 500]
+        ids += [r[0] for r in db.execute("SELECT id FROM claims WHERE article_id IN ({}) ORDER BY id".format(
+            ", ".join("?" * len(chunk))), chunk)]
+    return ids
 
 
 def search(db: Database, q: str, limit: int = 20) -> Iterator[dict]:
@@ -644,7 +655,8 @@ def search(db: Database, q: str, limit: int = 20) -> Iterator[dict]:
     # Rank inside the index first, then fetch only the claims shown: joining every match to
     # its claims row before sorting costs a third more at a million claims.
     return db.query(
-        "SELECT claims.*, f.rank FROM (SELECT rowid, rank FROM claims_fts "
+        "SELECT claims.*, f.rank, 1 + (SELECT count(*) FROM claim_appearances ap WHERE ap.claim_id = claims.id "
+        "AND ap.state = 'grouped') AS seen FROM (SELECT rowid, rank FROM claims_fts "
         "WHERE claims_fts MATCH ? ORDER BY rank LIMIT ?) AS f "
         "JOIN claims ON claims.rowid = f.rowid ORDER BY f.rank",
         [query, limit],
