@@ -104,7 +104,8 @@ class ClaimFilter:
                 params.append(query)
             else:
                 where.append("0")
-        if not self.repeats:
+        if not self.repeats and db.execute(  # no per-row check while nothing is grouped
+                "SELECT 1 FROM claim_appearances WHERE state = 'grouped' LIMIT 1").fetchone():
             where.append(f"NOT EXISTS (SELECT 1 FROM claim_appearances ap WHERE ap.repeat_id = {alias}.id "
                          "AND ap.state = 'grouped')")
         if self.sort not in SORTS:

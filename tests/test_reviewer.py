@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from claims import config, matching, registry
+from claims import config, matching, registry, repeats
 from claims.cli import cli
 from conftest import EXAMPLE, dump
 
@@ -145,6 +145,10 @@ def test_library_writes_follow_the_same_rule(example_db, nobody):
         registry.add_articles(db, [({"text": "Another text."}, [])])
     with pytest.raises(registry.RegistryError, match="who is making this change"):
         matching.decide_link(db, _link(example_db), "confirmed")
+    with pytest.raises(registry.RegistryError, match="who is making this change"):
+        repeats.split(db, 2)
+    with pytest.raises(registry.RegistryError, match="who is making this change"):
+        repeats.group_new_claims(db, [2])
 
 
 def test_every_history_row_has_an_actor(example_db, run, tmp_path):
