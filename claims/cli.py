@@ -166,14 +166,10 @@ def config_user(name):
 
     try:
         if name is None:
-            env = settings.current_user() if settings.os.environ.get(settings.USER_ENV, "").strip() else None
-            saved = settings.saved_user()
-            if env:
-                click.echo(f"{env} (from {settings.USER_ENV}; saved name: {saved or 'none'})")
-            elif saved:
-                click.echo(f"{saved} (saved in {settings.config_path()})")
-            else:
+            current = settings.describe_user()
+            if current is None:
                 raise click.ClickException("no reviewer name yet: save one with: claims config user NAME")
+            click.echo(f"{current[0]} ({current[1]})")
             return
         path = settings.save_user(name)
     except RegistryError as e:

@@ -92,6 +92,15 @@ def current_user() -> Optional[str]:
     return env or saved_user()
 
 
+def describe_user() -> Optional[tuple[str, str]]:
+    """``(name, where it comes from)`` for the name a write without ``--by`` uses, or None."""
+    env = os.environ.get(USER_ENV, "").strip()
+    if env:
+        return env, f"from {USER_ENV}; saved name: {saved_user() or 'none'}"
+    saved = saved_user()
+    return (saved, f"saved in {config_path()}") if saved else None
+
+
 def resolve_actor(by: Optional[str]) -> str:
     """The actor of a write: ``by`` if given (a blank one is an error), else
     ``CLAIMS_USER``, else the saved name; else RegistryError saying how to set one."""

@@ -52,6 +52,18 @@ def test_a_second_article_repeating_a_sentence_gives_one_claim_seen_twice(exampl
     page = run("show", str(first)).output
     assert "Seen 2 times" in page and "Treasury deal under fire" in page
 
+    import asyncio
+
+    from datasette.app import Datasette
+
+    async def pages():
+        ds = Datasette([example_db])
+        return (await ds.client.get(f"/registry/claims/{first}")).text, (await ds.client.get(f"/registry/claims/{repeat}")).text
+
+    first_page, repeat_page = asyncio.run(pages())
+    assert "Seen 2 times" in first_page and "https://www.example.org/second" in first_page
+    assert f"Grouped as a repeat of <a href=\"/registry/claims/{first}\">claim {first}</a>" in repeat_page
+
 
 def test_claimreview_lists_every_appearance(example_db, run, repeated):
     first, repeat = repeated
