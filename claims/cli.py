@@ -1,6 +1,5 @@
 """The ``claims`` command line: Click only. The work is done in the library modules."""
 
-import csv
 import functools
 import json
 import signal
@@ -127,7 +126,7 @@ LIST_COLUMNS = ["id", "status", "checkworthiness", "claim_type", "claimant", "te
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="claims")
+@click.version_option(package_name="claims-registry")
 def cli():
     """A fact-check claim registry in one SQLite file.
 

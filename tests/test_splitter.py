@@ -276,8 +276,9 @@ def test_model_loads_offline_and_is_deterministic(no_network):
 
 
 def test_model_files_are_small():
-    for path in checkworthiness.DATA.iterdir():
-        assert path.stat().st_size < 1024 * 1024, path
+    for path in checkworthiness.DATA.iterdir():  # the 8-bit transformer: tests/test_finetuned.py
+        if path.name not in ("minilm.onnx",):
+            assert path.stat().st_size < 1024 * 1024, path
 
 
 def test_missing_model_is_a_clear_error(tmp_path):
