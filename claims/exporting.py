@@ -2,13 +2,12 @@
 
 import contextlib
 import csv
-import datetime
 import itertools
 import json
 import operator
 import os
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Optional
+from typing import IO, Iterable, Iterator
 
 from sqlite_utils import Database
 
