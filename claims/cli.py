@@ -117,7 +117,8 @@ def _table(rows, width=None) -> str:
         others = sum(max(len(c), *(len(str(r[c] if r[c] is not None else "")) for r in rows)) + 2
                      for c in columns if c not in wide)
         width = max(30, shutil.get_terminal_size((120, 24)).columns - others - 2 - 22 * ("claimant" in wide))
-    limits = [width if c == "text" else 20 if c == "claimant" else None for c in columns]
+    # the claim text wraps at ``width``; any other long column (a note, a URL, an old value) at 40
+    limits = [width if c == "text" else 20 if c == "claimant" else 40 for c in columns]
     return tabulate([[r[c] for c in columns] for r in rows], headers=columns, maxcolwidths=limits)
 
 
