@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from . import articles, atomic, checkworthiness, claimant, claimtypes, selection, sentences, standalone
 
 NAME = "claims.splitter"
-VERSION = "5"
+VERSION = "6"
 THRESHOLD = 0.5  # checkworthiness at or above this is check-worthy (the model's cut maps here)
 
 # A platform name starts furniture ("Facebook", "Twitter: @x") unless a sentence follows
@@ -234,10 +234,12 @@ def model() -> checkworthiness.Model:
     return checkworthiness.default_model()
 
 
-def score_many(texts: list[str]) -> list[dict]:
-    """``checkable``, ``checkworthiness`` (0-1) and ``claim_type`` for each text."""
+def score_many(texts: list[str], fast: bool = False) -> list[dict]:
+    """``checkable``, ``checkworthiness`` (0-1) and ``claim_type`` for each text; ``fast``:
+    with the n-gram model (thousands of sentences a second) instead of the default one."""
     out = []
-    for text, figures in zip(texts, model().predict(texts)):
+    scorer = checkworthiness.cached_model(False) if fast else model()
+    for text, figures in zip(texts, scorer.predict(texts)):
         out.append({
             "checkable": figures["checkable"],
             "checkworthiness": figures["checkworthiness"],
@@ -279,13 +281,7 @@ def extract(raw: str, title: str | None = None) -> Extraction:
         parts = atomic.split(sentence)
         for claim, by in zip(parts, _claimants_of_parts(sentence, parts, who)):
             rows.append({"text": claim, "sentence": sentence, "start": start, "end": end, "claimant": by})
-    figures = score_many([r["text"] for r in rows])
-    stamp = provenance()
-    for row, fig in zip(rows, figures):
-        row.update(fig)
-        row.update(stamp)
-        if is_subheading(text, row["start"], row["end"]):
-            row.update(checkable=False, claim_type="not a claim", claimant=None)  # "What the Budget Says"
+    _score(text, rows)
     _select(rows)
     _lead_first(rows)
     _standalone(text, rows)
@@ -294,6 +290,27 @@ def extract(raw: str, title: str | None = None) -> Extraction:
                                   "model", "threshold")}
                for r in rows]
     return Extraction(title=title, text=text, sentences=ordered)
+
+
+def _score(text: str, rows: list[dict]) -> None:
+    """Score every row. The default model (the transformer) scores the candidates only: a
+    sentence that ``claims.selection`` or ``is_subheading`` already leaves out is scored by
+    the n-gram model, and its ``model`` says so (about a third of a news page's sentences;
+    the transformer is the pipeline's slowest step)."""
+    stamp = provenance()
+    fast = {**stamp, "model": checkworthiness.cached_model(False).identifier}
+    for row in rows:
+        row["_heading"] = is_subheading(text, row["start"], row["end"])
+        row["_reason"] = selection.reason(row["sentence"])
+    candidates = [r for r in rows if r["_reason"] is None and not r["_heading"]]
+    others = [r for r in rows if r["_reason"] is not None or r["_heading"]]
+    for group, scored, figures in ((candidates, stamp, score_many([r["text"] for r in candidates])),
+                                   (others, fast, score_many([r["text"] for r in others], fast=True))):
+        for row, fig in zip(group, figures):
+            row.update(fig)
+            row.update(scored)
+            if row["_heading"]:
+                row.update(checkable=False, claim_type="not a claim", claimant=None)  # "What the Budget Says"
 
 
 MIN_CHECKWORTHINESS = 0.15  # below this a checkable sentence is not worth a reviewer's time
@@ -306,7 +323,7 @@ def _select(rows: list[dict]) -> None:
     a pull quote)."""
     stored = {}  # normalised sentence -> its start
     for row in rows:
-        why = selection.reason(row["sentence"])
+        why = row["_reason"] if "_reason" in row else selection.reason(row["sentence"])
         if why is None and not row["checkable"]:
             why = "not checkable"
         if why is None and row["checkworthiness"] < MIN_CHECKWORTHINESS:
