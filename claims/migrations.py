@@ -355,3 +355,11 @@ def m008_claim_appearances(db: Database):
         CREATE INDEX idx_claim_appearances_claim_id ON claim_appearances(claim_id, state);
         """
     )
+
+
+@migrations(name="m009_claim_needs_context")
+def m009_claim_needs_context(db: Database):
+    # 1 when the claim's text opens with a reference the extractor could not resolve
+    # ("It does not,” the order continued."): a reviewer needs the article to read it.
+    # NULL for claims added by hand and claims extracted before extractor version 6.
+    db.execute("ALTER TABLE claims ADD COLUMN needs_context INTEGER")

@@ -85,6 +85,8 @@ class Claim(SQLModel, table=True):
     created_at: str
     updated_at: str
     assignee: Optional[str] = Field(default=None, description="the reviewer the claim is given to (claims assign)")
+    needs_context: Optional[int] = Field(
+        default=None, description="1 when the text opens with a reference the extractor could not resolve")
 
 
 class Source(SQLModel, table=True):

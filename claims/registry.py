@@ -193,7 +193,7 @@ def claim_key(text: str, article_sha: Optional[str] = None, start=None, end=None
 CLAIM_COLUMNS = [
     "key", "article_id", "text", "sentence", "start", "end", "claimant", "claim_type",
     "checkable", "checkworthiness", "status", "extractor", "extractor_version", "model",
-    "threshold", "created_at", "updated_at",
+    "threshold", "needs_context", "created_at", "updated_at",
 ]
 _INSERT_CLAIM = "INSERT INTO claims ({}) VALUES ({}) ON CONFLICT(key) DO NOTHING".format(
     ", ".join(f'"{c}"' for c in CLAIM_COLUMNS), ", ".join("?" for _ in CLAIM_COLUMNS)
@@ -268,7 +268,8 @@ def _add_articles(db, items, actor, provenance, batch_articles, batch_claims, on
                 c["sentence"], c["start"], c["end"], c.get("claimant"), c.get("claim_type"),
                 int(bool(c.get("checkable"))), c.get("checkworthiness"), "unreviewed",
                 provenance.get("extractor"), provenance.get("extractor_version"),
-                provenance.get("model"), provenance.get("threshold"), None, None,
+                provenance.get("model"), provenance.get("threshold"),
+                None if c.get("needs_context") is None else int(bool(c["needs_context"])), None, None,
             ])
         batch.append((article, digest, rows))
         n_claims += len(rows)
