@@ -241,3 +241,9 @@ def json_text(value, **kwargs) -> str:
         else:
             out.append(f"\\u{ord(ch):04x}")
     return "".join(out)
+
+
+def printable_text(text: str) -> str:
+    """``printable`` line by line: a page of several lines keeps its line breaks, and
+    nothing else a terminal would act on."""
+    return "\n".join(printable(line) for line in text.split("\n"))

@@ -336,14 +336,17 @@ def test_stored_escape_sequences_never_reach_the_terminal(run, tmp_path):
         assert "Crime fell" in out or "claim 1" in out, out
         assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out, repr(out)
     assert "\\x1b" in outputs[0]
-    shown = run("show", "1").output  # JSON: C1 controls (CSI), DEL and bidi overrides as \\u escapes
+    page = run("show", "1").output
+    assert "Crime fell" in page and "\x1b" not in page and "\x07" not in page and "\u202e" not in page, repr(page)
+    shown = run("show", "1", "--json").output  # JSON: C1 controls (CSI), DEL and bidi overrides as \\u escapes
     assert "\x1b" not in shown and "\u202e" not in shown and json.loads(shown)["text"] == NASTY
 
 
 def test_json_output_escapes_what_a_terminal_would_act_on(run):
     text = "Taxes rose 5%\x9b31m in 2020\x7f, the mayor\u2028 said."
     assert run("add", text).exit_code == 0
-    for out in (run("show", "1").output, run("list").output, run("list", "--nl").output):
+    for out in (run("show", "1", "--json").output, run("show", "1").output, run("list").output,
+                run("list", "--nl").output):
         assert "\x9b" not in out and "\x7f" not in out and "\u2028" not in out, repr(out)
     assert json.loads(run("list").output)[0]["text"] == text
 
