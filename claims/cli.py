@@ -647,23 +647,45 @@ def datasette_settings() -> list[str]:
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--profile", type=click.Choice(publishing.PROFILES), default="public", show_default=True,
+              help="public: verdicts, sources, explanations and the paragraphs around the claims; "
+                   "desk: the whole registry, for a private deployment behind a login")
+@click.option("--with-reviewers", is_flag=True, help="public: name the reviewer of each verdict and source")
+@publisher_options
 @db_option
-def publish(directory, db_path):
+def publish(directory, profile, with_reviewers, publisher_name, publisher_url, publisher_logo, review_url,
+            config, db_path):
     """Write a read-only snapshot of the registry to DIRECTORY, ready to put online.
 
-    DIRECTORY gets registry.db (a VACUUM INTO copy), metadata.json, settings.json,
-    inspect-data.json, the Datasette plugin and its templates, and a README saying how to
-    serve it (`datasette serve DIRECTORY` opens it immutable) or publish it with
+    The public profile (the default) holds only the claims with a verdict, their sources,
+    the note given with each verdict (its public explanation) and the paragraph around
+    each claim: no unreviewed claims, internal notes, reviewer names (unless
+    --with-reviewers) or whole articles. --profile desk copies the whole registry. With a
+    publisher (as for claims export --format claimreview), each claim page carries its
+    ClaimReview JSON-LD.
+
+    DIRECTORY gets registry.db, metadata.json, settings.json, inspect-data.json, the
+    Datasette plugin and its templates, and a README saying how to serve it
+    (`datasette serve DIRECTORY` opens it immutable) or publish it with
     `datasette publish` / `datasette package`. Run it again to bring the snapshot up to date.
 
     \b
     Example:
-        claims publish site/
+        claims publish site/ --publisher-name "Example Fact Check" --publisher-url https://factcheck.example.org
+        claims publish desk/ --profile desk
         datasette serve site/
     """
-    result = publishing.publish(db_path, directory)
-    click.echo(f"{result['path']}: {result['claims']} claims from {result['articles']} articles, "
-               f"{result['bytes'] // 1024} KiB")
+    if with_reviewers and profile != "public":
+        raise click.UsageError("--with-reviewers is for --profile public (the desk profile names everyone)")
+    publisher = _publisher(config, publisher_name, publisher_url, publisher_logo, review_url)
+    result = publishing.publish(db_path, directory, profile=profile, with_reviewers=with_reviewers,
+                                publisher=publisher)
+    click.echo(f"{result['path']}: {result['profile']} profile, {result['claims']} claims from "
+               f"{result['articles']} articles, {result['bytes'] // 1024} KiB")
+    if result["claim_reviews"]:
+        click.echo(f"ClaimReview JSON-LD in {result['claim_reviews']} claim pages")
+    elif not (publisher.name or publisher.url):
+        click.echo("No ClaimReview in the pages: give --publisher-name and --publisher-url (or --config)", err=True)
     click.echo(f"Serve it read-only: datasette serve {directory}")
 
 

@@ -130,6 +130,18 @@ def segment_class(claims: list) -> str:
     return status_class(statuses.pop()) if len(statuses) == 1 else "claims-s-mixed"
 
 
+#: Check-worthiness from which a claim is check-worthy; the strength of its highlight.
+CHECKWORTHY = 0.5
+
+
+def strength(checkworthiness) -> str:
+    """CSS class of a highlight's strength: claims-cw-0 below the check-worthy line, then
+    1 to 3 as check-worthiness rises."""
+    cw = checkworthiness or 0
+    level = 0 if cw < CHECKWORTHY else 1 if cw < 0.7 else 2 if cw < 0.85 else 3
+    return f"claims-cw-{level}"
+
+
 def stacked(counts: dict, statuses: list, scale: float) -> list:
     """Segments of one stacked bar, in status order: ``{"status", "label", "count", "x", "width"}``
     with x and width in percent of ``scale`` (the largest total drawn)."""
@@ -338,6 +350,29 @@ async def _time_chart(datasette, database, db, statuses):
     return {"buckets": buckets, "unit": unit, "scale": scale}
 
 
+def _profile(datasette) -> str:
+    """``public`` for a snapshot written by ``claims publish`` (the default profile),
+    ``desk`` for its desk profile and for a live registry (``claims serve``)."""
+    return (datasette.plugin_config("claims") or {}).get("profile") or "desk"
+
+
+def jsonld(item) -> Markup:
+    """``item`` as JSON for a ``<script type="application/ld+json">``: nothing in it can
+    end the script (``<``, ``>`` and ``&`` are escaped as JSON allows)."""
+    import json
+
+    text = json.dumps(item, ensure_ascii=False, indent=2)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def verdict_event(history: list, status):
+    """The event that set the claim's current verdict: the last status change to it."""
+    for e in reversed(history):
+        if e.get("action") in ("status", "status-forced") and e.get("new_value") == status:
+            return e
+    return None
+
+
 async def _claim_page(datasette, database, db, claim_id):
     rows = await _rows(db, "select * from claims where id = ?", [claim_id])
     if not rows:
@@ -375,7 +410,19 @@ async def _claim_page(datasette, database, db, claim_id):
             link["safe_url"] = safe_url(link.get("url"))
             table = "fact_checks" if link["match_kind"] == "fact_check" else "claims"
             link["href"] = datasette.urls.row(database, table, link["match_id"])
+    review = None
+    if await db.table_exists("claim_reviews"):  # written by claims publish with a publisher
+        import json
+
+        found = (await db.execute("select claimreview from claim_reviews where claim_id = ?", [claim_id])).rows
+        review = json.loads(found[0][0]) if found else None
+    for r in history:
+        r["anchor"] = f"event-{r['id']}"
     return {
+        "claims_profile": _profile(datasette),
+        "claims_verdict": verdict_event(history, claim["status"]) if (status or {}).get("kind") == "verdict" else None,
+        "claims_review": review,
+        "claims_jsonld": jsonld,
         "claims_links": links,
         "claims_claim": claim,
         "claims_status": status or {"name": claim["status"], "label": claim["status"], "description": ""},
@@ -398,20 +445,28 @@ async def _article_page(datasette, database, db, article_id):
     statuses = await _statuses(db)
     labels = {s["name"]: s["label"] for s in statuses}
     claims = await _rows(
-        db, 'select id, text, status, claimant, start, "end" from claims where article_id = ? order by start, id',
+        db, 'select id, text, status, claimant, start, "end", checkworthiness from claims where article_id = ? '
+            'order by start, id',
         [article_id],
     )
     for c in claims:
         c["href"] = datasette.urls.row(database, "claims", c["id"])
         c["label"] = labels.get(c["status"], c["status"])
     spans = [c for c in claims if c["start"] is not None and c["end"] is not None]
+    segments = highlight_segments(article["text"] or "", spans)
+    anchored = set()
+    for seg in segments:  # each claim's anchor (#claim-ID) where its span starts
+        seg["anchors"] = [c for c in seg["claims"] if c["id"] not in anchored and c is not seg["link"]]
+        anchored.update(c["id"] for c in seg["claims"])
+        seg["strength"] = strength(max((c["checkworthiness"] or 0) for c in seg["claims"]) if seg["claims"] else 0)
     totals = await _status_totals(db, statuses, "where article_id = ?", [article_id])
     claims_url = datasette.urls.table(database, "claims")
     for seg in totals["segments"]:
         seg["href"] = claims_url + "?" + urlencode({"article_id": article_id, "status": seg["status"]})
     return {
+        "claims_profile": _profile(datasette),
         "claims_article_page": article,
-        "claims_segments": highlight_segments(article["text"] or "", spans),
+        "claims_segments": segments,
         "claims_segment_class": segment_class,
         "claims_unplaced": [c for c in claims if c["start"] is None or c["end"] is None],
         "claims_totals": totals,
