@@ -651,9 +651,11 @@ def datasette_settings() -> list[str]:
               help="public: verdicts, sources, explanations and the paragraphs around the claims; "
                    "desk: the whole registry, for a private deployment behind a login")
 @click.option("--with-reviewers", is_flag=True, help="public: name the reviewer of each verdict and source")
+@click.option("--login/--no-login", default=None,
+              help="Every page asks for a password (datasette-auth-passwords); default: on for desk, off for public")
 @publisher_options
 @db_option
-def publish(directory, profile, with_reviewers, publisher_name, publisher_url, publisher_logo, review_url,
+def publish(directory, profile, with_reviewers, login, publisher_name, publisher_url, publisher_logo, review_url,
             config, db_path):
     """Write a read-only snapshot of the registry to DIRECTORY, ready to put online.
 
@@ -662,7 +664,9 @@ def publish(directory, profile, with_reviewers, publisher_name, publisher_url, p
     each claim: no unreviewed claims, internal notes, reviewer names (unless
     --with-reviewers) or whole articles. --profile desk copies the whole registry. With a
     publisher (as for claims export --format claimreview), each claim page carries its
-    ClaimReview JSON-LD.
+    ClaimReview JSON-LD. A desk copy asks for a password on every page (sign in at
+    /-/login as "desk"; the server reads the hash from CLAIMS_DESK_PASSWORD_HASH, made by
+    `datasette hash-password`), unless --no-login.
 
     DIRECTORY gets registry.db, metadata.json, settings.json, inspect-data.json, the
     Datasette plugin and its templates, and a README saying how to serve it
@@ -679,13 +683,17 @@ def publish(directory, profile, with_reviewers, publisher_name, publisher_url, p
         raise click.UsageError("--with-reviewers is for --profile public (the desk profile names everyone)")
     publisher = _publisher(config, publisher_name, publisher_url, publisher_logo, review_url)
     result = publishing.publish(db_path, directory, profile=profile, with_reviewers=with_reviewers,
-                                publisher=publisher)
+                                publisher=publisher, login=login)
     click.echo(f"{result['path']}: {result['profile']} profile, {result['claims']} claims from "
                f"{result['articles']} articles, {result['bytes'] // 1024} KiB")
     if result["claim_reviews"]:
         click.echo(f"ClaimReview JSON-LD in {result['claim_reviews']} claim pages")
     elif not (publisher.name or publisher.url):
         click.echo("No ClaimReview in the pages: give --publisher-name and --publisher-url (or --config)", err=True)
+    if login if login is not None else profile == "desk":
+        click.echo(f"Every page asks for a login: pip install datasette-auth-passwords; "
+                   f"export {publishing.PASSWORD_HASH_ENV}=\"$(datasette hash-password)\"; sign in as "
+                   f"{publishing.DESK_USER} at /-/login")
     click.echo(f"Serve it read-only: datasette serve {directory}")
 
 

@@ -105,6 +105,19 @@ registry.db with one rename), then restart the server or publish again.
 """
 
 
+LOGIN_README = """
+Every page asks for a login (`allow: {{id: "*"}}` in metadata.json). Install the login
+plugin where it is served, and give the server the password's hash:
+
+    pip install datasette-auth-passwords
+    export {env}="$(datasette hash-password)"   # asks for the password
+    datasette serve .
+
+then sign in at /-/login as `{user}`. More users: add `NAME_password_hash` entries under
+`plugins: datasette-auth-passwords` in metadata.json. Without the plugin or the hash
+nobody can sign in and every page answers 403.
+"""
+
 PROFILE_TEXT = {
     "public": "The public profile: claims with a verdict, their sources and explanations, "
               "the paragraphs around them; no unreviewed claim, internal note or whole article.",
@@ -265,8 +278,17 @@ def public_copy(source, target: Path, *, with_reviewers: bool = False, reviews: 
     conn.close()
 
 
-def profile_metadata(profile: str, publisher=None) -> dict:
-    """metadata.yml as a snapshot of ``profile`` serves it."""
+#: The environment variable a desk copy's server reads the login's password hash from
+#: (``datasette hash-password``, from datasette-auth-passwords).
+PASSWORD_HASH_ENV = "CLAIMS_DESK_PASSWORD_HASH"
+DESK_USER = "desk"
+
+
+def profile_metadata(profile: str, publisher=None, *, login: bool = False) -> dict:
+    """metadata.yml as a snapshot of ``profile`` serves it. With ``login``, every page
+    needs a signed-in actor: datasette-auth-passwords' /-/login, user DESK_USER, the
+    password hash read from PASSWORD_HASH_ENV when the server starts (unset: nobody can
+    sign in, and nothing is shown)."""
     metadata = datasette_metadata(DATABASE)
     db_meta = metadata["databases"][DATABASE]
     tables = db_meta.setdefault("tables", {})
@@ -284,17 +306,25 @@ def profile_metadata(profile: str, publisher=None) -> dict:
         tables["claims"]["facets"] = [f for f in facets if f != "checkable"]
     if publisher is not None and publisher.name:
         config["publisher"] = {"name": publisher.name, "url": publisher.url}
+    if login:
+        metadata["allow"] = {"id": "*"}
+        config["login"] = True
+        metadata["plugins"]["datasette-auth-passwords"] = {
+            f"{DESK_USER}_password_hash": {"$env": PASSWORD_HASH_ENV}}
     return metadata
 
 
 def publish(db_path, directory, *, profile: str = "public", with_reviewers: bool = False,
-            publisher=None) -> dict:
+            publisher=None, login: bool = None) -> dict:
     """Write a read-only snapshot of the registry at ``db_path`` into ``directory``:
     the public site (``profile="public"``) or the whole registry (``"desk"``).
     ``publisher`` (a claimreview.Publisher with name and url) puts each verdict's
-    ClaimReview into its claim page."""
+    ClaimReview into its claim page. ``login`` (the default for the desk profile) makes
+    every page ask for a password (see ``profile_metadata``)."""
     if profile not in PROFILES:
         raise RegistryError(f"unknown profile {profile!r}: public or desk")
+    if login is None:
+        login = profile == "desk"
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         raise RegistryError(f"{directory} is a file, not a directory")
@@ -350,7 +380,7 @@ def publish(db_path, directory, *, profile: str = "public", with_reviewers: bool
     for stale in (directory / f"{DATABASE}.db-wal", directory / f"{DATABASE}.db-shm"):
         stale.unlink(missing_ok=True)
 
-    metadata = profile_metadata(profile, publisher)
+    metadata = profile_metadata(profile, publisher, login=login)
     (directory / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
     (directory / "settings.json").write_text(json.dumps(SETTINGS, indent=2) + "\n")
     plugins = directory / "plugins"
@@ -366,6 +396,6 @@ def publish(db_path, directory, *, profile: str = "public", with_reviewers: bool
         when=now()[:16].replace("T", " ") + " UTC", claims=counts["claims"], articles=counts["articles"],
         dir=directory.resolve(), options=" ".join(settings_args()), profile=profile,
         what=PROFILE_TEXT[profile],
-    ))
+    ) + (LOGIN_README.format(env=PASSWORD_HASH_ENV, user=DESK_USER) if login else ""))
     return {"path": str(target), "bytes": target.stat().st_size, "profile": profile,
             "claim_reviews": len(reviews) if reviews is not None else 0, **counts}

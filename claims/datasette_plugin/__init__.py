@@ -40,6 +40,8 @@ CONTEXT_CHARS = 600
 #: Articles drawn in the per-article chart on the database page (most recent first).
 CHART_ARTICLES = 25
 STATUS_ACTIONS = ("created", "status", "status-forced")
+#: The forms a desk copy behind a login may post to (datasette-auth-passwords, Datasette).
+LOGIN_PATHS = ("/-/login", "/-/logout")
 #: The claims columns whose counts the claim_counts table keeps (migration m004).
 COUNTED = frozenset({"status", "claim_type", "article_id", "claimant"})
 #: Filtered pages matching at most this many rows get all their facets from one query.
@@ -674,12 +676,15 @@ def startup(datasette):
 def asgi_wrapper(datasette):
     """With ``plugins: {claims: {read_only: true}}`` in the metadata (``claims publish``
     writes it), answer every request that is not GET, HEAD or OPTIONS with 405: no form,
-    canned query or API of the site can be posted to."""
+    canned query or API of the site can be posted to; with ``login: true`` as well (a desk
+    copy behind a password), except the login and logout forms."""
 
     def wrap(app):
         async def read_only(scope, receive, send):
+            config = datasette.plugin_config("claims") or {}
             if (scope.get("type") == "http" and scope.get("method") not in ("GET", "HEAD", "OPTIONS")
-                    and not _shadowed() and (datasette.plugin_config("claims") or {}).get("read_only")):
+                    and not _shadowed() and config.get("read_only")
+                    and not (config.get("login") and scope.get("path") in LOGIN_PATHS)):
                 response = Response.text("This registry is published read-only.\n", status=405,
                                          headers={"Allow": "GET, HEAD, OPTIONS"})
                 await response.asgi_send(send)
