@@ -40,6 +40,9 @@ CONTEXT_CHARS = 600
 #: Articles drawn in the per-article chart on the database page (most recent first).
 CHART_ARTICLES = 25
 STATUS_ACTIONS = ("created", "status", "status-forced")
+#: The columns the claims table page opens on (after the id), the ones a reviewer reads;
+#: ``?_nocol=key`` shows every column but the key, ``?_col=...`` any choice.
+CLAIMS_COLUMNS = ("text", "status", "checkworthiness", "claimant", "article_id", "claim_type")
 #: The forms a desk copy behind a login may post to (datasette-auth-passwords, Datasette).
 LOGIN_PATHS = ("/-/login", "/-/logout")
 #: The claims columns whose counts the claim_counts table keeps (migration m004).
@@ -672,12 +675,31 @@ def startup(datasette):
         threading.Thread(target=_warm_timelines, args=(datasette,), name="claims-timeline", daemon=True).start()
 
 
+def _default_columns(scope) -> bool:
+    """Give a GET of a claims table page (HTML) without ``_col``/``_nocol`` the columns of
+    CLAIMS_COLUMNS, by adding them to the query string. True if it did. Every link the
+    page builds (facets, sort, next page) keeps them."""
+    if scope.get("type") != "http" or scope.get("method") not in ("GET", "HEAD"):
+        return False
+    parts = scope.get("path", "").split("/")
+    if len(parts) != 3 or parts[2] != "claims":
+        return False
+    query = scope.get("query_string", b"").decode("latin-1")
+    names = {pair.split("=", 1)[0] for pair in query.split("&") if pair}
+    if names & {"_col", "_nocol", "_facet_size"} or any(n.startswith("_col") for n in names):
+        return False
+    added = "&".join("_col=" + c for c in CLAIMS_COLUMNS)
+    scope["query_string"] = (query + "&" + added if query else added).encode("latin-1")
+    return True
+
+
 @hookimpl
 def asgi_wrapper(datasette):
     """With ``plugins: {claims: {read_only: true}}`` in the metadata (``claims publish``
     writes it), answer every request that is not GET, HEAD or OPTIONS with 405: no form,
     canned query or API of the site can be posted to; with ``login: true`` as well (a desk
-    copy behind a password), except the login and logout forms."""
+    copy behind a password), except the login and logout forms. On a registry, the claims
+    table page opens on the columns a reviewer reads (CLAIMS_COLUMNS)."""
 
     def wrap(app):
         async def read_only(scope, receive, send):
@@ -689,6 +711,11 @@ def asgi_wrapper(datasette):
                                          headers={"Allow": "GET, HEAD, OPTIONS"})
                 await response.asgi_send(send)
                 return
+            if scope.get("type") == "http" and scope.get("path", "").endswith("/claims") and not _shadowed():
+                database = tilde_decode(scope["path"].split("/")[1]) if scope["path"].count("/") == 2 else None
+                if database and await _registry(datasette, database) is not None:
+                    scope = dict(scope)
+                    _default_columns(scope)
             await app(scope, receive, send)
 
         return read_only
@@ -736,6 +763,15 @@ def extra_template_vars(template, database, table, view_name, request, datasette
             return {}
         statuses = await _statuses(db)
         nav = await _nav(datasette, database, request)
+        if view_name == "table" and table:
+            order = list((datasette.table_metadata(database, table) or {}).get("facets") or [])
+
+            def facet_order(results):
+                """Facets in the order the metadata lists them, then the others."""
+                names = [f if isinstance(f, str) else next(iter(f.values()), None) for f in order]
+                return sorted(results or [], key=lambda r: names.index(r["name"]) if r["name"] in names else len(names))
+        else:
+            facet_order = None
         if view_name == "table" and table == "claims":
 
             def status_bar(facet_results):
@@ -751,7 +787,10 @@ def extra_template_vars(template, database, table, view_name, request, datasette
                         return {"total": sum(counts.values()), "segments": segments}
                 return None
 
-            return {"claims_nav": nav, "claims_status_bar": status_bar, "claims_status_class": status_class}
+            return {"claims_nav": nav, "claims_status_bar": status_bar, "claims_status_class": status_class,
+                    "claims_facet_order": facet_order}
+        if view_name == "table":
+            return {"claims_facet_order": facet_order}
         if view_name == "database":
             return {
                 "claims_nav": nav,
