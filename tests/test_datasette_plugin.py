@@ -321,3 +321,45 @@ def test_a_registry_under_another_name(reviewed_db, tmp_path):
     ds = Datasette([str(other)], metadata=datasette_metadata("newsroom"))
     assert 'id="claim-span"' in get(ds, "/newsroom/claims/3").text
     assert 'href="/newsroom/review_queue"' in get(ds, "/newsroom/claims").text
+
+
+def test_review_queue_links_pages_and_stops_at_the_checkworthy_line(reviewed_db):
+    conn = sqlite3.connect(reviewed_db)
+    conn.executemany(
+        "insert into claims (key, article_id, text, sentence, start, \"end\", status, checkworthiness, created_at, "
+        "updated_at) select ?, article_id, ?, sentence, start, \"end\", 'unreviewed', ?, created_at, updated_at "
+        "from claims where id = 1",
+        [(f"bulk-{i}", f"Bulk claim number {i}", 0.55 + (i % 40) / 100 if i < 230 else 0.1) for i in range(250)])
+    conn.commit()
+    wanted = conn.execute("select count(*) from claims where status = 'unreviewed' "
+                          "and (checkworthiness >= 0.5 or checkworthiness is null)").fetchone()[0]
+    everyone = conn.execute("select count(*) from claims where status = 'unreviewed'").fetchone()[0]
+    conn.close()
+    ds = Datasette([reviewed_db], metadata=datasette_metadata("registry"), settings={"suggest_facets": False})
+
+    def rows_of(page):
+        body = re.search(r"<tbody>(.*?)</tbody>", page, re.S)
+        return re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S) if body else []
+
+    path, seen = "/registry/review_queue", []
+    while path:
+        page = get(ds, path).text
+        assert re.search(r"<title>Review queue · registry</title>", page)
+        assert page.index('class="rows-and-columns"') < page.index('id="sql-query"') if rows_of(page) else True
+        for row in rows_of(page):
+            claim_id = int(re.search(r'<td class="col-claim_id"><a href="/registry/claims/(\d+)">\1</a>', row).group(1))
+            assert f'<td class="col-text"><a href="/registry/claims/{claim_id}">' in row
+            score = re.search(r'<td class="col-checkworthiness">([0-9.]+)</td>', row)
+            if score:  # an extracted claim: its article is a link
+                assert float(score.group(1)) >= 0.5
+                assert '<td class="col-article"><a href="/registry/articles/1">' in row
+            else:  # the claim added by hand has no score and no article, and comes last
+                assert claim_id == hostile_id(reviewed_db) and '<td class="col-article">&nbsp;</td>' in row
+            seen.append(claim_id)
+        assert len(rows_of(page)) <= 100
+        nxt = re.search(r'<a href="([^"]+)" rel="next">', page)
+        path = html.unescape(nxt.group(1)) if nxt else None
+    assert len(seen) == len(set(seen)) == wanted > 200  # every row, on three pages
+    low = get(ds, "/registry/review_queue.json?min_checkworthiness=0&page=3&_shape=array").json()
+    assert len(low) == everyone - 200 and min(r["checkworthiness"] or 0 for r in low) < 0.5
+    assert '<a href="/registry/claims_without_sources">' in get(ds, "/registry/review_queue").text  # the nav

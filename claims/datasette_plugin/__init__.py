@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.facets import ColumnFacet
-from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args, path_with_replaced_args
 from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
@@ -248,6 +248,27 @@ async def _nav(datasette, database, request):
         links.append({"href": datasette.urls.table(database, name), "label": query.get("title") or name})
     links.append({"href": datasette.urls.database(database) + "#claims-charts", "label": "Charts"})
     return links
+
+
+#: Rows on one page of a canned query that takes a ``page`` parameter (its SQL's LIMIT).
+PAGE_SIZE = 100
+
+
+def _pager(request):
+    """For a canned query with a ``page`` parameter: ``pages(rows shown)`` gives the page
+    number, the rows' numbers, and the previous and next pages' URLs (next when the page
+    is full)."""
+    try:
+        page = max(int(request.args.get("page") or 1), 1)
+    except (TypeError, ValueError):
+        page = 1
+
+    def pages(n):
+        url = lambda p: path_with_replaced_args(request, {"page": str(p)})  # noqa: E731
+        return {"page": page, "first": (page - 1) * PAGE_SIZE + 1, "last": (page - 1) * PAGE_SIZE + n,
+                "prev": url(page - 1) if page > 1 else None, "next": url(page + 1) if n >= PAGE_SIZE else None}
+
+    return pages
 
 
 async def _status_totals(db, statuses, where="", params=None):
@@ -507,6 +528,38 @@ def _compact_cell(row, value, column, datasette, database):
         except (KeyError, IndexError, TypeError):
             return None
         return Markup('<span class="claims-small">same as text</span>') if same else None
+
+    return inner
+
+
+#: In query results, columns holding a row's id, and the table of that row.
+ID_COLUMNS = {"claim_id": "claims", "article_id": "articles", "source_id": "sources", "event": "claim_events"}
+#: In query results, columns that name a row whose id is in another column of the result.
+LABEL_COLUMNS = {"text": "claim_id", "claim": "claim_id", "article": "article_id", "title": "article_id"}
+
+
+def _query_link(row, value, column, datasette, database):
+    """A cell of a query's result as a link to its claim, article, source or event page:
+    an id column (ID_COLUMNS), or a text or title next to one (LABEL_COLUMNS)."""
+    if column in ID_COLUMNS:
+        id_column, table = column, ID_COLUMNS[column]
+    elif column in LABEL_COLUMNS:
+        id_column = LABEL_COLUMNS[column]
+        table = ID_COLUMNS[id_column]
+    else:
+        return None
+    try:
+        row_id = row[id_column]
+    except (KeyError, IndexError, TypeError):
+        return None
+    if not isinstance(row_id, int) or value in (None, ""):
+        return None
+
+    async def inner():
+        if not await _known_statuses(datasette, database):
+            return None
+        href = datasette.urls.row(database, table, row_id)
+        return Markup('<a href="{}">{}</a>').format(href, value)
 
     return inner
 
@@ -789,6 +842,13 @@ def extra_template_vars(template, database, table, view_name, request, datasette
 
             return {"claims_nav": nav, "claims_status_bar": status_bar, "claims_status_class": status_class,
                     "claims_facet_order": facet_order}
+        queries = await datasette.get_canned_queries(database, request.actor if request is not None else None)
+        query_name = None
+        if view_name == "table" and table is None and request is not None:  # a canned query
+            query_name = tilde_decode(request.url_vars.get("table") or "")
+        if query_name in queries:
+            paged = ":page" in (queries[query_name].get("sql") or "")
+            return {"claims_nav": nav, "claims_pages": _pager(request) if paged else None}
         if view_name == "table":
             return {"claims_facet_order": facet_order}
         if view_name == "database":
@@ -811,6 +871,10 @@ def render_cell(row, value, column, table, database, datasette):
     in the claims table, the key shortened and a sentence that only repeats the text folded."""
     if _shadowed():
         return None
+    if table is None:  # the result of a query (a canned query): ids and titles link to their pages
+        link = _query_link(row, value, column, datasette, database)
+        if link is not None:
+            return link
     label = None
     if isinstance(value, dict) and column == "status":  # a foreign key Datasette has labelled
         value, label = value.get("value"), value.get("label")
