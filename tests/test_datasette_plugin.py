@@ -363,3 +363,45 @@ def test_review_queue_links_pages_and_stops_at_the_checkworthy_line(reviewed_db)
     low = get(ds, "/registry/review_queue.json?min_checkworthiness=0&page=3&_shape=array").json()
     assert len(low) == everyone - 200 and min(r["checkworthiness"] or 0 for r in low) < 0.5
     assert '<a href="/registry/claims_without_sources">' in get(ds, "/registry/review_queue").text  # the nav
+
+
+def test_home_page_says_where_to_start(ds):
+    page = get(ds, "/").text
+    for href in ["/registry/review_queue", "/registry/latest_verdicts", "/registry/claims", "/registry/articles",
+                 "/-/claims/feeds/registry/verdicts.atom", "/-/claims/feeds/registry/checkworthy.atom",
+                 "/-/claims/about"]:
+        assert f'href="{href}"' in page, href
+    assert 'type="application/atom+xml"' in page
+    assert "github.com/\"" not in page and get(ds, "/-/claims/about").status_code == 200
+
+
+def test_every_page_has_a_language_and_one_h1_outside_folded_sections(ds, reviewed_db):
+    paths = ["/", "/registry", "/registry/claims", "/registry/claims/3", f"/registry/claims/{hostile_id(reviewed_db)}",
+             "/registry/articles/1", "/registry/review_queue", "/registry/statuses", "/registry/sources",
+             "/-/claims/about", "/registry/claim_history?claim_id=3"]
+    for path in paths:
+        page = get(ds, path).text
+        assert re.search(r'<html lang="en">', page), path
+        unfolded = re.sub(r"<details.*?</details>", "", page, flags=re.S)
+        assert len(re.findall(r"<h1[ >]", unfolded)) == 1, path
+
+
+def test_feeds_are_atom_with_the_newest_verdicts_and_checkworthy_claims(ds, reviewed_db):
+    import xml.etree.ElementTree as ET
+
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    response = get(ds, "/-/claims/feeds/registry/verdicts.atom")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
+    entries = feed.findall("a:entry", ns)
+    assert [e.find("a:link", ns).get("href").rsplit("/", 1)[1] for e in entries] == ["3"]
+    assert entries[0].find("a:title", ns).text.startswith("True: ")
+    assert entries[0].find("a:summary", ns).text == "Matches the order"
+    for e in entries:
+        assert e.find("a:id", ns).text and e.find("a:updated", ns).text
+    checkworthy = ET.fromstring(get(ds, "/-/claims/feeds/registry/checkworthy.atom").content)
+    ids = [int(e.find("a:id", ns).text.rsplit("/", 1)[1]) for e in checkworthy.findall("a:entry", ns)]
+    expected = scalar(reviewed_db, "select count(*) from claims where checkworthiness >= 0.5")
+    assert len(ids) == min(expected, 50) and hostile_id(reviewed_db) not in ids
+    assert get(ds, "/-/claims/feeds/nothing/verdicts.atom").status_code == 404

@@ -564,6 +564,97 @@ def _query_link(row, value, column, datasette, database):
     return inner
 
 
+# --- home page, about page and feeds --------------------------------------------------
+
+ABOUT_PATH = "/-/claims/about"
+#: Entries in each Atom feed.
+FEED_ENTRIES = 50
+FEEDS = {"verdicts": "New verdicts", "checkworthy": "New check-worthy claims"}
+
+
+def feed_url(datasette, database, kind) -> str:
+    return datasette.urls.path(f"/-/claims/feeds/{tilde_encode(database)}/{kind}.atom")
+
+
+async def _homes(datasette) -> list:
+    """What the home page says of each registry: counts and where to start."""
+    out = []
+    for name in list(datasette.databases):
+        db = await _registry(datasette, name)
+        if db is None:
+            continue
+        counts = {r["kind"]: r["n"] for r in await _rows(db, (
+            "select coalesce(s.kind, 'other') as kind, sum(c.n) as n from "
+            "(select value as status, n from claim_counts where facet = 'status') c "
+            "left join statuses s on s.name = c.status group by 1")
+        )} if await db.table_exists("claim_counts") else {}
+        queries = await datasette.get_canned_queries(name, None)
+        out.append({
+            "name": name,
+            "url": datasette.urls.database(name),
+            "claims_url": datasette.urls.table(name, "claims"),
+            "articles_url": datasette.urls.table(name, "articles"),
+            "verdicts": counts.get("verdict", 0),
+            "claims": sum(counts.values()),
+            "articles": (await db.execute("select count(*) from articles")).first()[0],
+            "queue_url": datasette.urls.table(name, "review_queue") if "review_queue" in queries else None,
+            "verdicts_url": datasette.urls.table(name, "latest_verdicts") if "latest_verdicts" in queries else None,
+            "charts_url": datasette.urls.database(name) + "#claims-charts",
+            "feeds": [{"title": title, "url": feed_url(datasette, name, kind)} for kind, title in FEEDS.items()],
+        })
+    return out
+
+
+async def atom_feed(datasette, database, db, kind, request) -> bytes:
+    """An Atom feed of the registry's newest verdicts (``verdicts``: by the time of the
+    verdict, with the reviewer's explanation) or newest claims at or above the
+    check-worthy line (``checkworthy``: by the time they were added)."""
+    import xml.etree.ElementTree as ET
+
+    if kind == "verdicts":
+        rows = await _rows(db, """
+            select c.id, c.text, c.claimant, st.label, v.at as updated, v.note, v.action
+            from claims c join statuses st on st.name = c.status and st.kind = 'verdict'
+            join claim_events v on v.id = (select max(e.id) from claim_events e where e.claim_id = c.id
+                and e.action in ('status', 'status-forced') and e.new_value = c.status)
+            order by v.id desc limit ?""", [FEED_ENTRIES])
+        for r in rows:  # a forced verdict's note explains the override: internal
+            r["title"] = f"{r['label']}: {r['text']}"
+            r["summary"] = r["note"] if r["action"] == "status" else None
+    else:
+        rows = await _rows(db, """
+            select c.id, c.text, c.claimant, c.created_at as updated, c.checkworthiness
+            from claims c where c.checkworthiness >= ? order by c.created_at desc, c.id desc limit ?""",
+                           [CHECKWORTHY, FEED_ENTRIES])
+        for r in rows:
+            r["title"] = r["text"]
+            r["summary"] = f"Check-worthiness {r['checkworthiness']:.2f}"
+    title = (datasette.metadata("title") or "Claim registry") + f": {FEEDS[kind].lower()}"
+    ns = "http://www.w3.org/2005/Atom"
+    ET.register_namespace("", ns)
+    feed = ET.Element(f"{{{ns}}}feed")
+    self_url = datasette.absolute_url(request, feed_url(datasette, database, kind))
+    ET.SubElement(feed, f"{{{ns}}}title").text = title
+    ET.SubElement(feed, f"{{{ns}}}id").text = self_url
+    ET.SubElement(feed, f"{{{ns}}}link", rel="self", href=self_url)
+    ET.SubElement(feed, f"{{{ns}}}link", rel="alternate",
+                  href=datasette.absolute_url(request, datasette.urls.database(database)))
+    ET.SubElement(feed, f"{{{ns}}}updated").text = max(
+        [r["updated"] for r in rows if r["updated"]] or ["1970-01-01T00:00:00+00:00"])
+    author = ET.SubElement(feed, f"{{{ns}}}author")
+    ET.SubElement(author, f"{{{ns}}}name").text = datasette.metadata("title") or "Claim registry"
+    for r in rows:
+        url = datasette.absolute_url(request, datasette.urls.row(database, "claims", r["id"]))
+        entry = ET.SubElement(feed, f"{{{ns}}}entry")
+        ET.SubElement(entry, f"{{{ns}}}id").text = url
+        ET.SubElement(entry, f"{{{ns}}}title").text = r["title"]
+        ET.SubElement(entry, f"{{{ns}}}link", rel="alternate", href=url)
+        ET.SubElement(entry, f"{{{ns}}}updated").text = r["updated"] or "1970-01-01T00:00:00+00:00"
+        if r.get("summary"):
+            ET.SubElement(entry, f"{{{ns}}}summary").text = r["summary"]
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
+
+
 # --- facets from claim_counts --------------------------------------------------------
 
 
@@ -793,11 +884,35 @@ def register_routes(datasette):
         return Response(await template.render_async(), content_type="text/css; charset=utf-8",
                         headers={"Cache-Control": "max-age=3600"})
 
-    return [(r"^" + CSS_PATH + r"$", css)]
+    async def feed(request):
+        database = tilde_decode(request.url_vars["database"])
+        kind = request.url_vars["kind"]
+        db = await _registry(datasette, database)
+        if db is None:
+            return Response.text("Not a claims registry\n", status=404)
+        body = await atom_feed(datasette, database, db, kind, request)
+        return Response(body, content_type="application/atom+xml; charset=utf-8",
+                        headers={"Cache-Control": "max-age=300"})
+
+    async def about(request):
+        return Response.html(await datasette.render_template(
+            "claims/about.html", {"claims_profile": _profile(datasette), "claims_registries": await _homes(datasette),
+                                  "metadata": datasette.metadata() or {}},
+            request=request))
+
+    return [(r"^" + CSS_PATH + r"$", css),
+            (r"^/-/claims/feeds/(?P<database>[^/]+)/(?P<kind>verdicts|checkworthy)\.atom$", feed),
+            (r"^" + ABOUT_PATH + r"$", about)]
 
 
 @hookimpl
 def extra_template_vars(template, database, table, view_name, request, datasette):
+    if view_name == "index" and not _shadowed():
+        async def home():
+            return {"claims_home": await _homes(datasette), "claims_profile": _profile(datasette),
+                    "claims_about_url": datasette.urls.path(ABOUT_PATH)}
+
+        return home
     if view_name not in ("row", "table", "database") or not database:
         return {}
 
