@@ -239,14 +239,17 @@ def show(claim_id, db_path):
 @cli.command()
 @click.argument("claim_id")
 @click.argument("status")
-@click.option("--note", help="Why (recorded in history)")
+@click.option("--note", help="Why (recorded in history). With a verdict: its public explanation, "
+                             "published by claims publish; otherwise internal")
 @click.option("--by", "actor", help="Who decided")
-@click.option("--force", is_flag=True, help="Set a verdict without a source (needs --note)")
+@click.option("--force", is_flag=True, help="Set a verdict without a source (needs --note, which stays internal)")
 @db_option
 def status(claim_id, status, note, actor, force, db_path):
     """Set a claim's STATUS.
 
-    Verdicts other than unproven and not-checkable need a source first.
+    Verdicts other than unproven and not-checkable need a source first. The note given
+    with a verdict is its public explanation (claims publish shows it on the claim page);
+    every other note stays internal.
 
     \b
     Example:

@@ -202,6 +202,15 @@ def test_public_site_by_clicks_at_1280_and_390(browser, example_db, tmp_path, ar
             page.locator("#claims-charts").screenshot(path=str(artifacts / f"public-charts-{width}.png"))
             page.goto(base + "/registry/claims")
             assert _no_sideways_scroll(page) or width > 400, f"claims table at {width}"
+            breaks = page.locator(".facet-results li, table.rows-and-columns td").evaluate_all(
+                "els => els.map(e => getComputedStyle(e).wordBreak)")
+            assert breaks and set(breaks) == {"normal"}, "no word is broken mid-word"
+            columns = page.locator("table.rows-and-columns th").evaluate_all("ths => ths.map(t => t.dataset.column)")
+            assert columns == ["id", "text", "status", "checkworthiness", "claimant", "article_id", "claim_type"]
+            if width < 400:  # on a phone the claims come before the facets
+                first_row = page.locator("table.rows-and-columns tbody tr").first.bounding_box()["y"]
+                facets = page.locator(".facet-results").bounding_box()["y"]
+                assert first_row < facets
             page.screenshot(path=str(artifacts / f"public-claims-{width}.png"))
             outside = [u for u in requests if not u.startswith(base)]
             assert not outside, f"pages reached beyond the server: {outside}"

@@ -405,3 +405,34 @@ def test_feeds_are_atom_with_the_newest_verdicts_and_checkworthy_claims(ds, revi
     expected = scalar(reviewed_db, "select count(*) from claims where checkworthiness >= 0.5")
     assert len(ids) == min(expected, 50) and hostile_id(reviewed_db) not in ids
     assert get(ds, "/-/claims/feeds/nothing/verdicts.atom").status_code == 404
+
+
+def test_claims_table_opens_on_the_columns_a_reviewer_reads_with_facets_in_order(ds):
+    page = get(ds, "/registry/claims").text
+    columns = re.findall(r'<th [^>]*data-column="([^"]+)"', page)
+    assert columns == ["id", "text", "status", "checkworthiness", "claimant", "article_id", "claim_type"]
+    facets = re.findall(r'<div class="facet-info [^"]*" id="facet-[^"]*" data-column="([^"]+)"', page)
+    assert facets == ["status", "claim_type", "article_id", "claimant"]
+    # the columns stay through a facet click, and every column is one link away
+    filtered = get(ds, "/registry/claims?status=true").text
+    assert re.findall(r'<th [^>]*data-column="([^"]+)"', filtered) == columns
+    everything = get(ds, "/registry/claims?_nocol=key").text
+    assert len(re.findall(r'<th [^>]*data-column="([^"]+)"', everything)) == 18
+    assert len(get(ds, "/registry/claims.json?_shape=array").json()[0]) == 19  # the API is Datasette's
+
+
+def test_article_anchors_and_highlight_strength(ds, reviewed_db):
+    page = get(ds, "/registry/articles/1").text
+    body = re.search(r'<div class="claims-article-text">(.*?)</div>', page, re.S).group(1)
+    conn = sqlite3.connect(reviewed_db)
+    claims = conn.execute("select id, checkworthiness from claims where article_id = 1").fetchall()
+    conn.close()
+    anchors = [int(i) for i in re.findall(r'id="claim-(\d+)"', body)]
+    assert sorted(anchors) == sorted(i for i, _ in claims), "one anchor per claim"
+    for claim_id, cw in claims:
+        link = re.search(rf'<a class="claims-mark [^"]*(claims-cw-\d)" id="claim-{claim_id}"', body)
+        if link:
+            level = 0 if cw < 0.5 else 1 if cw < 0.7 else 2 if cw < 0.85 else 3
+            assert link.group(1) == f"claims-cw-{level}"
+    claim = get(ds, "/registry/claims/3").text
+    assert 'href="/registry/articles/1#claim-3"' in claim
