@@ -33,7 +33,7 @@ _SUBJECT_START = re.compile(
 )
 # an introductory phrase before the subject: "but thanks to its new chips, it is ..."
 _INTRODUCED = re.compile(r"^[^,;]{2,60},\s+")
-_JOIN = re.compile(r"(?:;\s+|,?\s+(?:but|while|whereas|yet)\s+|,\s+and\s+)")
+_JOIN = re.compile(rf"(?:;\s+|,?\s+(?:but|while|whereas|yet)\s+|,\s+and\s+|\s+and\s+(?=(?:{_AUX}|also)\s))")
 # a sentence that opens with a subordinate clause ("Although ..., it was ...") stays whole:
 # its clause qualifies every statement after it
 _SUBORDINATE_OPENING = re.compile(r"^\W*(?:although|though|even though|even if|if|unless|because|when|whenever|"
@@ -102,8 +102,27 @@ def _words(s: str) -> int:
     return len(re.findall(r"\w+", s))
 
 
+# "The company, which is expected to lay off thousands, confirmed ...": a non-restrictive
+# relative clause right after the subject adds a statement about it
+_RELATIVE = re.compile(rf"^(?P<subject>(?:The|A|An|[A-Z][\w’'.-]*)(?:\s+[\w’'.-]+){{0,5}}?),\s+(?:which|who)\s+"
+                       rf"(?P<clause>(?:{_AUX}|[a-z]+ed|[a-z]+s)\b[^,;“”\"]{{12,200}}?),\s+(?P<rest>[a-z][^“”\"]+)$")
+
+
+def _relative_split(s: str) -> list[str] | None:
+    """"X, which is expected to ..., confirmed Y" -> "X is expected to ...", "X confirmed Y"."""
+    m = _RELATIVE.match(s)
+    if not m or not _FINITE.search(" ".join(m.group("rest").split()[:3])) or _words(m.group("rest")) < 4:
+        return None
+    subject = m.group("subject")
+    first = f"{subject} {m.group('clause').strip()}"
+    return [first if first.endswith(".") else first + ".", f"{subject} {m.group('rest').strip()}"]
+
+
 def split(sentence: str) -> list[str]:
     """The atomic claims of one sentence, in order (the sentence itself when it is one)."""
+    relative = _relative_split(sentence.strip())
+    if relative:
+        return [part for clause in relative for part in split(clause)]
     s = sentence.strip()
     if re.search(r"\bnot only\b|\bbetween\b.*\band\b|\bboth\b", s, re.I) or _words(s) < 8:
         return [s]

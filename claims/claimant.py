@@ -47,7 +47,8 @@ _STRONG = {"said", "says", "say", "told", "tells", "testified", "testifies", "tw
            "acknowledged", "acknowledges", "asserted", "asserts", "explained", "explains",
            "quipped", "joked", "remarked", "emphasized", "emphasised", "admitted", "admits", "conceded", "concedes",
            "complained", "alleged", "alleges", "cautioned", "boasted", "countered", "claimed", "claims",
-           "stressed", "stresses", "reiterated", "reiterates", "wondered"}
+           "stressed", "stresses", "reiterated", "reiterates", "wondered", "revealed", "reveals",
+           "pledged", "pledges", "vowed", "vows", "urged", "urges", "expects"}
 # often not speech: "added 0.1%", "continues to give", "reported losses", "rules out"
 _WEAK = {"added", "adds", "continued", "continues", "wrote", "writes", "responded", "replied", "stated", "states",
          "noted", "notes", "announced", "announces", "reported", "reports", "ruled", "rules", "concluded",
@@ -56,7 +57,7 @@ _WEAK = {"added", "adds", "continued", "continues", "wrote", "writes", "responde
          "posted", "confirmed", "confirms", "pointed out", "points out"}
 SPEECH_VERBS = frozenset(_STRONG | _WEAK)
 # only the speech verbs: every other word of a sentence is skipped by the regex itself
-_VERB = re.compile(r"\b(?:according to|" + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True)) + r")\b")
+_VERB = re.compile(r"\b(?:[Aa]ccording to|" + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True)) + r")\b")
 
 # words that end a speaker's noun phrase when reading backwards from the verb
 _STOP = set("""
@@ -521,3 +522,19 @@ def attribute(sentences: list[str], new_paragraph: list[bool] | None = None) -> 
         previous_was_quote = is_quote or any(sentences[k].rstrip().endswith(("”", '"')) for k in members)
         previous_quote_claimant = who if previous_was_quote else None
     return result
+
+
+_DOCUMENT = re.compile(r"^(?:the|a|an)\s+(?:court(?:’s|'s)?\s+)?(?:order|ruling|opinion|decision|court|judge|federal judge)$", re.I)
+_JUDGE = re.compile(r"\b((?:(?:U\.S\.|Chief|Federal|Senior)\s+)?(?:(?:District|Circuit|Magistrate|Appeals)\s+)?"
+                    r"(?:Court\s+)?Judge\s+(?:[A-Z][\w’'.-]+\s+){0,2}[A-Z][\w’'-]+)")
+
+
+def name_documents(claimants: list[str | None], text: str) -> list[str | None]:
+    """A court document or an unnamed judge as claimant ("the order", "a judge") becomes the
+    judge the article names ("U.S. District Judge Dabney Friedrich"), when it names one
+    judge and only one: a document's claimant is its author."""
+    judges = {m.group(1).split()[-1]: m.group(1) for m in _JUDGE.finditer(text)}
+    if len(judges) != 1:
+        return claimants
+    judge = next(iter(judges.values()))
+    return [judge if who and _DOCUMENT.match(who.strip()) else who for who in claimants]

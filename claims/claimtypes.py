@@ -12,7 +12,8 @@ import re
 TYPES = ["quantity", "correlation or causation", "current laws or rules", "prediction",
          "personal experience", "other claim", "not a claim"]
 
-_CAUSE = re.compile(r"\b(because|caused?|causes|causing|due to|led to|leads? to|result(ed|s)? in|as a result|"
+_CAUSE = re.compile(r"\b(because|caused?|causes|causing|due to(?! (?:be|open|launch|start|begin|take|arrive|hold|close)\b)|"
+                    r"led (?:\w+ ){0,4}to|leads? to|result(ed|s)? in|as a result|"
                     r"thanks to|linked to|responsible for|contribut(e|es|ed) to|blamed? for|increases? the risk|"
                     r"trigger(s|ed|ing)?|(made|makes|make) the difference|(occurs|happens) when)\b", re.I)
 # Numbers that name rather than count: docket and section numbers, years, dates, times.
@@ -42,10 +43,10 @@ _AGREEMENT = re.compile(r"\b(deal|agreement|treaty|policy|policies|bill|contract
                         r"guidelines?|terms|charter|rules?|laws?|memorandum|order|act)\b", re.I)
 _PENALTY = re.compile(r"\bfaces? (?:a maximum of|a minimum of|up to)\b|\b(?:maximum|minimum) (?:sentence|penalty|fine)\b|"
                       r"\b(?:years?|months?) in (?:prison|jail)\b", re.I)
-_PREDICT = re.compile(r"\b(will|going to|expected to|set to|scheduled (?:to|for)|slated (?:to|for)|due to (?:be|open|launch|start)|forecasts?|"
+_PREDICT = re.compile(r"\b(will|going to|expected to|expects?|set to|(?:may|might) (?!have\b|be (?:\w+ed|used)\b)[a-z]+|scheduled (?:to|for)|slated (?:to|for)|due to (?:be|open|launch|start)|forecasts?|"
                       r"predict(s|ed)?|projected|next (year|month|week)|by 20\d\d|would (cost|create|raise|cut|lead))\b"
                       r"|[’']ll\b", re.I)
-_PERSONAL = re.compile(r"^\W*(I|we|my|our)\b|\b(I|we) (was|were|have|had|saw|met|grew up|lived|worked|found|tested)\b"
+_PERSONAL = re.compile(r"^\W*(I|my)\b|\b(I|we) (was|were|have|had|saw|met|grew up|lived|worked|found|tested)\b"
                        r"|\b(I|we)[’'](ve|m|re)\b|\bin (my|our) (use|experience|testing|tests)\b", re.I)
 
 

@@ -18,10 +18,10 @@ Five steps, each a plain function in a module of its own:
 import re
 from dataclasses import dataclass
 
-from . import articles, atomic, checkworthiness, claimant, claimtypes, sentences
+from . import articles, atomic, checkworthiness, claimant, claimtypes, selection, sentences, standalone
 
 NAME = "claims.splitter"
-VERSION = "4"
+VERSION = "5"
 THRESHOLD = 0.5  # checkworthiness at or above this is check-worthy (the model's cut maps here)
 
 # A platform name starts furniture ("Facebook", "Twitter: @x") unless a sentence follows
@@ -261,7 +261,9 @@ class Extraction:
     sentences: list[dict]  # one row per claim; a sentence may give several
 
     def claims(self, include_all: bool = False) -> list[dict]:
-        return [s for s in self.sentences if include_all or s["checkable"]]
+        """The claims to store; with ``include_all``, every sentence, each left-out one with
+        its ``left_out`` reason."""
+        return [s for s in self.sentences if include_all or s["left_out"] is None]
 
 
 def extract(raw: str, title: str | None = None) -> Extraction:
@@ -271,7 +273,7 @@ def extract(raw: str, title: str | None = None) -> Extraction:
     spans = split_sentences(text)
     sentences = [text[a:b] for a, b in spans]
     breaks = [i == 0 or "\n" in text[spans[i - 1][1]:spans[i][0]] for i in range(len(spans))]
-    claimants = claimant.attribute(sentences, breaks)
+    claimants = claimant.name_documents(claimant.attribute(sentences, breaks), text)
     rows = []
     for (start, end), sentence, who in zip(spans, sentences, claimants):
         parts = atomic.split(sentence)
@@ -284,10 +286,51 @@ def extract(raw: str, title: str | None = None) -> Extraction:
         row.update(stamp)
         if is_subheading(text, row["start"], row["end"]):
             row.update(checkable=False, claim_type="not a claim", claimant=None)  # "What the Budget Says"
+    _select(rows)
+    _standalone(text, rows)
     ordered = [{k: r[k] for k in ("text", "sentence", "start", "end", "checkable", "checkworthiness",
-                                  "claim_type", "claimant", "extractor", "extractor_version", "model", "threshold")}
+                                  "claim_type", "claimant", "needs_context", "left_out", "extractor", "extractor_version",
+                                  "model", "threshold")}
                for r in rows]
     return Extraction(title=title, text=text, sentences=ordered)
+
+
+MIN_CHECKWORTHINESS = 0.2  # below this a checkable sentence is not worth a reviewer's time
+
+
+def _select(rows: list[dict]) -> None:
+    """Set each row's ``left_out``: None for a claim to store, else why it is not one
+    (``claims.selection``), "not checkable", "not check-worthy" (under
+    ``MIN_CHECKWORTHINESS``) or "duplicate" (a sentence already stored from the article:
+    a pull quote)."""
+    stored = {}  # normalised sentence -> its start
+    for row in rows:
+        why = selection.reason(row["sentence"])
+        if why is None and not row["checkable"]:
+            why = "not checkable"
+        if why is None and row["checkworthiness"] < MIN_CHECKWORTHINESS:
+            why = "not check-worthy"
+        key = selection.normalised(row["sentence"])
+        if why is None and stored.get(key, row["start"]) != row["start"]:
+            why = "duplicate"
+        row["left_out"] = why
+        if why is None:
+            stored[key] = row["start"]
+
+
+def _standalone(text: str, rows: list[dict]) -> None:
+    """Rewrite each claim's ``text`` to read alone (``claims.standalone``), reading the
+    article in order so that a reference resolves to what came before it."""
+    memory = standalone.Memory(text, list(dict.fromkeys(r["sentence"] for r in rows)), [r["claimant"] for r in rows])
+    i = 0
+    while i < len(rows):
+        j = i
+        while j < len(rows) and rows[j]["start"] == rows[i]["start"]:
+            j += 1
+        for row in rows[i:j]:
+            row["text"], row["needs_context"] = standalone.rewrite(row["text"], row["claimant"], memory)
+        memory.see(rows[i]["sentence"])
+        i = j
 
 
 def is_subheading(text: str, start: int, end: int) -> bool:

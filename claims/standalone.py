@@ -1,0 +1,243 @@
+"""Standalone claim text: a claim a reviewer can read without the article.
+
+``rewrite(parts, ...)`` turns the text of each atomic claim into one that reads alone, the
+way newsrooms edit a quotation, with every inserted word in square brackets:
+
+* the attribution is dropped when the claimant holds it: "“We received an inquiry ...,”
+  said a WeWork spokesperson." -> "[WeWork] received an inquiry ..." is not done (the
+  speaker's own "we" is replaced by the claimant: "[A WeWork spokesperson's organisation]"
+  would be a guess), but "Two people briefed on the talks said Trump has decided ..." ->
+  "Trump has decided ..." and "..., McLaughlin said." -> "...";
+* a pronoun that opens the claim ("He said ...", "She", "His", "Its") is replaced by the
+  person or organisation it refers to, in the article's words: "[Morrison] was not
+  concerned"; a vague description that opens it ("The company", "The Chinese e-commerce
+  giant", "The agency") by the organisation the article is about;
+* an acronym the article spelled out ("The New York State Attorney General (NYAG)") is
+  spelled out where the claim uses it: "the NYAG [New York State Attorney General]".
+
+Where an opening reference has no referent in the article before it, nothing is guessed:
+the claim's ``needs_context`` is set instead. The claim's ``sentence`` and span never
+change; only ``text`` does. Rules, not a parser: measured with ``../shared/eval/score-claims``
+(the "standalone" figure).
+"""
+
+import re
+from collections import Counter
+
+from . import claimant as claimant_rules
+
+# names: runs of capitalised words ("Home Depot", "Kristi Noem", "U.S. Rep. Ilhan Omar")
+_NAME = re.compile(r"(?<![\w’'])(?:[A-Z][\w’'&.-]*[\w]|[A-Z])(?:\s+(?:of|for|de|van|von|al|bin|the)?\s*[A-Z][\w’'&.-]*[\w])*")
+_NOT_NAMES = {
+    "The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It", "They", "We", "I", "His", "Her", "Its",
+    "Their", "Our", "This", "That", "These", "Those", "There", "When", "While", "After", "Before", "As", "If",
+    "For", "With", "From", "By", "To", "Of", "Mr", "Mrs", "Ms", "Dr", "Monday", "Tuesday", "Wednesday",
+    "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
+    "Sep", "Sept", "Oct", "Nov", "Dec", "However", "Meanwhile", "According", "Since", "Although", "Yet", "So",
+    "Also", "Now", "Then", "Still", "Today", "Yesterday", "Last", "Next", "Some", "Many", "Most", "All", "Both",
+    "What", "Who", "Why", "How", "Where", "Which", "Not", "No", "Yes", "Here", "One", "Two", "Three", "Under",
+    "Over", "Despite", "During", "Among", "Until", "Instead", "Because", "Such", "Each", "Every", "Other",
+    "Another", "More", "Less", "Than", "Only", "Even", "Just", "Like", "Unlike", "Through", "Into", "About",
+    "Mr.", "Mrs.", "Ms.", "Dr.", "Sen.", "Rep.", "Gov.", "President", "Reuters", "AP", "CNN", "BBC",
+}
+_TITLE_WORDS = {"Mr.", "Mrs.", "Ms.", "Dr.", "Sen.", "Rep.", "Gov.", "Gen.", "Lt.", "Col.", "Sgt.", "Capt.", "Cmdr.",
+                "Prof.", "Rev.", "Judge", "Justice", "President", "Senator", "Secretary", "Minister", "Governor",
+                "Mayor", "Chairman", "Ambassador", "Prime", "Vice", "Chief", "Gov", "Sen", "Rep", "Dr"}
+_ORG_HEADS = (r"company|firm|retailer|carrier|airline|group|agency|ministry|bank|startup|start-up|giant|"
+              r"organi[sz]ation|network|manufacturer|maker|automaker|plane-maker|chipmaker|developer|"
+              r"insurer|lender|publisher|broadcaster|operator|provider|platform|outlet|newspaper|site|website|"
+              r"department|regulator|government|administration|club|team|union|charity|university|school")
+_OPENING_ORG = re.compile(rf"^(?P<np>[Tt]he(?:\s+[\w’'-]+){{0,3}}?\s+(?:{_ORG_HEADS}))(?P<poss>[’']s)?\b(?![\w-])")
+# a definite thing the article is about: "The deal is valued at ...", "The campaign cost ..."
+_OPENING_THING = re.compile(r"^The(?P<mods>(?:\s+[\w’'-]+){0,2}?)\s+(?P<head>deal|order|agreement|plan|program|programme|campaign|"
+                            r"project|proposal|policy|listing|offer|sale|contract|bill|lawsuit|case|investigation|"
+                            r"probe|decision|move|initiative|merger|acquisition|takeover|tagline|slogan)\b"
+                            r"(?!\s+(?:by|of|from|between|with|to|for)\b)")  # "The order by Judge X" names its own
+_OPENING_PRONOUN = re.compile(r"^(?P<p>He|She|His|Her|Its|It|They|Their)\b(?![’'])")
+_IT_VERB = re.compile(r"^It\s+(?:said|says|has|had|have|will|would|could|can|plans?|planned|reported|announced|"
+                      r"added|expects?|expected|owns|employs|sells|sold|made|makes|hopes|wants|also|"
+                      r"was founded|is based|is headquartered|operates)\b")
+_ACRONYM_DEF = re.compile(r"((?:[A-Z][\w’'-]*\s+(?:of\s+|for\s+|the\s+|and\s+)?){1,7}[A-Z][\w’'-]*)\s+\(([A-Z]{2,6}s?)\)")
+# a closing attribution: '..., McLaughlin said.', '...,” said a WeWork spokesperson when ...'
+_CLOSING = re.compile(r"^(?P<body>.*?[^\s,])(?P<comma>,?)\s*(?P<q>[”\"’]?)\s+(?P<attr>(?:[\w’'.-]+\s+){0,12}?(?:"
+                      + "|".join(sorted(claimant_rules.SPEECH_VERBS, key=len, reverse=True))
+                      + r")\b(?P<tail>[^“”\"]{0,160}))$")
+_CLOSING_ACCORDING = re.compile(r"^(?P<body>.*?[^\s,]),\s+according to\s+[^,“”\"]{1,120}[.!]?\s*$")
+_OPENING_ATTR = re.compile(r"^(?P<attr>[^,“”\"]{1,80}?\s(?:said|says|told\s+[\w\s]{1,40}?|testified|wrote|"
+                           r"argued|alleged|claimed|reported|announced|confirmed|warned|noted|stated|insisted)"
+                           r"(?:\s+(?:on|in|last|this)\s+[\w]+)?)\s+(?:that\s+)?(?P<body>[A-Z“\"].*|(?:the|a|an|it|he|she|they|its|his|her|their)\b.*)$")
+_PRONOUN_FORMS = {"he": "person", "she": "person", "his": "person", "her": "person",
+                  "it": "org", "its": "org", "they": "plural", "their": "plural"}
+
+
+def _names(sentence: str) -> list[str]:
+    """Capitalised names in a sentence, the first word of the sentence only when it is
+    followed by another capitalised word ("Home Depot said", not "Shares fell")."""
+    out = []
+    for m in _NAME.finditer(sentence):
+        words = m.group().split()
+        while words and (words[0] in _NOT_NAMES or words[0].rstrip(".") in _NOT_NAMES):
+            words.pop(0)
+        while words and words[-1].lower() in {"of", "for", "the", "and"}:
+            words.pop()
+        if not words:
+            continue
+        name = " ".join(words)
+        at_start = sentence[:m.start()].strip(" “\"‘'(—-") == "" and len(m.group().split()) == 1
+        if at_start or len(name) < 2:
+            continue
+        out.append(name)
+    return out
+
+
+_SUFFIXES = {"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"}
+
+
+def _surname(name: str) -> str:
+    words = [w for w in name.split() if w.rstrip(",") not in _SUFFIXES]
+    return (words or name.split())[-1].rstrip(",")
+
+
+class Memory:
+    """What the article names: people, organisations and places, and acronyms spelled out.
+
+    A name of two or more words is a person's when the article also uses its last word
+    alone ("Adam Neumann" ... "Neumann said"), as news style does for people and not for
+    organisations or places ("Home Depot", "New York"); a name after a title ("Sen.",
+    "President") or a speaker the claimant rules call a person is one too. Every other
+    name counts towards the article's topic: the organisation or place it names most."""
+
+    def __init__(self, text: str, sentences: list[str], claimants: list[str | None]):
+        self.acronyms = {}
+        for long, short in _ACRONYM_DEF.findall(text):
+            initials = iter("".join(w[0] for w in long.split() if w[0].isupper()))
+            if all(c in initials for c in short.rstrip("s")):  # NYAG: New York (State) Attorney General
+                self.acronyms.setdefault(short, re.sub(r"^The\s+", "", long.strip()))
+        names = _names(text)
+        self.surnames: set[str] = set()
+        for name in set(names):
+            words = name.split()
+            if len(words) >= 2 and all(w[:1].isupper() and not w.isupper() for w in words):
+                last = _surname(name)
+                alone = re.search(rf"(?<!{re.escape(words[-2])} )\b{re.escape(last)}\b(?![\w-])", text)
+                if alone:
+                    self.surnames.add(last)
+        self.surnames.update(re.findall(
+            r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Judge|President|Senator|Governor|Mayor|Justice)\.?\s+"
+            r"(?:[A-Z][\w’'-]+\s+){0,2}([A-Z][\w’'-]+)", text))
+        for who in claimants:
+            if who and claimant_rules._is_person(who) and len(who.split()) >= 2:
+                self.surnames.add(_surname(who))
+        # a name that opens a sentence is its subject: it counts three times
+        self.places: set[str] = set()
+        self.salient = Counter(n for n in names if not self.is_person(n) and not re.fullmatch(r"[\d\W]*\w?", n))
+        for sentence in sentences:
+            first = re.match(r"^\W*((?:[A-Z][\w’'&.-]*[\w]\s+){0,3}[A-Z][\w’'&.-]*[\w])(?:[’']s)?\s+[a-z]", sentence)
+            if first and first.group(1) in self.salient:
+                self.salient[first.group(1)] += 2
+        # a place ("in Hong Kong", "from Delhi") is not the organisation a "company" is
+        for place in re.findall(r"\b(?:in|from|across|to|at|near|of)\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)", text):
+            self.places.add(place)
+        self.recent: list[list[str]] = []
+        self.places = {p for p in self.places if sum(1 for _ in re.finditer(
+            rf"\b(?:in|from|across|near)\s+{re.escape(p)}\b", text)) * 2 >= text.count(p)}  # people named in each sentence read so far
+
+    def is_person(self, name: str) -> bool:
+        return _surname(name) in self.surnames and not name.isupper()
+
+    def see(self, sentence: str) -> None:
+        """Remember the people named in a sentence, in order."""
+        self.recent.append([_surname(n) for n in _names(sentence) if self.is_person(n)]
+                           + [w for w in re.findall(r"^\W*([A-Z][\w’'-]+)", sentence) if w in self.surnames])
+
+    def person(self) -> str | None:
+        """The person a "he" or "she" opening a sentence refers to: the first named in the
+        nearest of the three sentences before it that names one."""
+        for people in reversed(self.recent[-3:]):
+            if people:
+                return people[0] if len(set(people)) == 1 or True else None
+        return None
+
+    def topic(self) -> str | None:
+        """The organisation the article names most often (at least twice), not a place
+        (a name the article mostly writes after "in", "from", "across")."""
+        best = [(n, c) for n, c in self.salient.most_common(5) if n not in self.places][:1]
+        return best[0][0] if best and best[0][1] >= 2 else None
+
+
+def _drop_attribution(text: str, who: str | None) -> tuple[str, bool]:
+    """``text`` without the attribution its claimant ``who`` holds, and whether one was dropped."""
+    if not who:
+        return text, False
+    name = _surname(who)
+    m = _CLOSING.match(text)
+    if m and (m.group("q") or m.group("comma")) and name in m.group("attr") and len(m.group("tail").split()) <= 10 \
+            and " that " not in m.group("tail"):
+        body = re.sub(r"^[“\"‘]", "", m.group("body").strip()).rstrip(",")
+        if len(body.split()) >= 4:
+            return _terminate(body), True
+    m = _CLOSING_ACCORDING.match(text)
+    if m and name in text[m.end("body"):]:
+        return _terminate(m.group("body")), True
+    if re.fullmatch(r"\s*[“\"][^“”\"]+[”\"]\s*", text):  # the whole claim is the claimant's quotation
+        return _terminate(text.strip()[1:-1]), True
+    m = _OPENING_ATTR.match(text)
+    if m and name in m.group("attr") and len(m.group("body").split()) >= 4:
+        body = m.group("body").strip()
+        if body[:1] in "“\"" and (body.count("”") or body.count('"') >= 2):
+            body = re.sub(r"[”\"](?=[.!]?$)", "", body[1:])
+        return _terminate(body[:1].upper() + body[1:]), True
+    return text, False
+
+
+def _terminate(body: str) -> str:
+    body = body.rstrip()
+    if body.count("“") < body.count("”") or body.count('"') % 2:
+        body = re.sub(r"[”\"]+$", "", body)
+    return body if re.search(r"[.!?…][”\"’]?$", body) else body.rstrip(",;:") + "."
+
+
+def _possessive(name: str) -> str:
+    return f"[{name}]" + ("’" if name.endswith("s") else "’s")
+
+
+def rewrite(text: str, who: str | None, memory: Memory) -> tuple[str, bool]:
+    """The standalone text of one claim, and whether it still needs context (an opening
+    reference with nothing in the article before it to resolve it)."""
+    out, dropped = _drop_attribution(text, who)
+    needs = False
+    m = _OPENING_PRONOUN.match(out)
+    if m:
+        word = m.group("p")
+        form = _PRONOUN_FORMS[word.lower()]
+        ref = None
+        if dropped and who and form == ("person" if memory.is_person(who) or claimant_rules._is_person(who) else
+                                         "plural" if claimant_rules._is_plural(who) else "org"):
+            ref = _surname(who) if form == "person" else who  # "Trump said he would ...": Trump
+        elif form == "person":
+            ref = memory.person()
+        elif form == "org" and (word == "Its" or _IT_VERB.match(out)):
+            ref = memory.topic()
+        if ref:
+            out = (_possessive(ref) if word in ('His', 'Her', 'Its', 'Their') else f"[{ref}]") + out[m.end():]
+        elif word != "It" or re.match(r"^It\s+(?:does|did|do|doesn[’']t|didn[’']t|is not|isn[’']t)\b", out):
+            needs = True  # "It does not,” the order continued.": what does not?
+    else:
+        m = _OPENING_ORG.match(out)
+        if m:
+            ref = memory.topic()
+            if ref and ref.lower() not in m.group("np").lower():
+                out = (_possessive(ref) if m.group('poss') else f"[{ref}]") + out[m.end():]
+            elif not ref:
+                needs = True
+        m = _OPENING_THING.match(out)
+        ref = memory.topic()
+        if m and ref and ref.lower() not in out.lower():
+            out = _possessive(ref) + out[len("The"):]
+    if re.match(r"^\W*(?:This|That|These|Those|They)\s+[a-z]", out):
+        needs = True  # "This comes after ...", "They worry ...": about something said before
+    for short, long in memory.acronyms.items():
+        if long.lower() not in out.lower():  # the first use outside brackets, spelled out
+            out = re.sub(rf"(?<!\[)\b{re.escape(short)}\b(?![\]’'])", f"{short} [{long}]", out, count=1)
+    return out, needs
