@@ -149,7 +149,7 @@ PUBLIC_TABLES = ("statuses", "articles", "claims", "sources", "claim_events")
 HIDDEN = {
     "desk": ("claim_counts", "claim_status_counts", "fact_check_vectors", "claim_reviews"),
     "public": ("claim_counts", "claim_status_counts", "fact_check_vectors", "claim_reviews",
-               "claim_events", "claim_links", "fact_checks", "statuses"),
+               "claim_events", "claim_links", "fact_checks"),
 }
 #: Canned queries of metadata.yml for a desk's eyes only.
 DESK_QUERIES = ("review_queue", "claims_without_sources", "claim_history", "reviewer_activity")
@@ -168,7 +168,7 @@ def excerpt(text: str, spans: list) -> tuple[str, list]:
     for span in spans:
         if span is None:
             continue
-        start, end = span
+        start, end = _clamp(text, span)
         p = paragraph_around(text, start, end)
         lo, hi = start - len(p["before"]), end + len(p["after"])
         parts.append([lo, hi, p["cut_before"], p["cut_after"]])
@@ -196,10 +196,16 @@ def excerpt(text: str, spans: list) -> tuple[str, list]:
         if span is None:
             moved.append(None)
             continue
-        start, end = span
+        start, end = _clamp(text, span)
         lo, hi, at = next(o for o in offsets if o[0] <= start and end <= o[1])
         moved.append((at + start - lo, at + end - lo))
     return "".join(out), moved
+
+
+def _clamp(text: str, span) -> tuple[int, int]:
+    """``span`` within ``text`` (as paragraph_around reads it)."""
+    start = max(0, min(span[0], len(text)))
+    return start, max(start, min(span[1], len(text)))
 
 
 def _columns(conn, table) -> list[str]:
@@ -272,9 +278,10 @@ def public_copy(source, target: Path, *, with_reviewers: bool = False, reviews: 
             _insert(conn, "claim_events", events, _columns(src, "claim_events"))
         conn.execute("CREATE TABLE claim_reviews (claim_id INTEGER PRIMARY KEY REFERENCES claims(id), "
                      "claimreview TEXT NOT NULL)")
+        published = set(ids)
         conn.executemany("INSERT INTO claim_reviews VALUES (?, ?)",
                          [(i, json.dumps(item, ensure_ascii=False)) for i, item in (reviews or {}).items()
-                          if i in set(ids)])
+                          if i in published])
     conn.close()
 
 
@@ -300,10 +307,10 @@ def profile_metadata(profile: str, publisher=None, *, login: bool = False) -> di
     if profile == "public":
         for name in DESK_QUERIES:
             db_meta.get("queries", {}).pop(name, None)
-        facets = tables.get("claims", {}).get("facets", [])
-        tables["claims"]["description"] = (
+        tables.setdefault("claims", {})["description"] = (
             "The claims this registry has given a verdict, with their sources and the reviewers' explanations.")
-        tables["claims"]["facets"] = [f for f in facets if f != "checkable"]
+        tables.setdefault("articles", {})["description"] = (
+            "The articles the claims come from; text holds only the paragraphs around the checked claims.")
     if publisher is not None and publisher.name:
         config["publisher"] = {"name": publisher.name, "url": publisher.url}
     if login:

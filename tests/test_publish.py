@@ -358,3 +358,8 @@ def test_a_desk_copy_asks_for_a_password(reviewed, run, tmp_path, monkeypatch):
 
     monkeypatch.delenv(publishing.PASSWORD_HASH_ENV)
     assert login("correct horse").status_code == 200  # no hash: nobody signs in
+
+
+def test_excerpt_of_spans_past_the_end_of_the_text():
+    out, moved = publishing.excerpt("Short text.", [(5, 50), (40, 60)])
+    assert out == "Short text." and moved == [(5, 11), (11, 11)]
