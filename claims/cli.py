@@ -249,7 +249,7 @@ def status(claim_id, status, note, actor, force, db_path):
 
     Verdicts other than unproven and not-checkable need a source first. The note given
     with a verdict is its public explanation (claims publish shows it on the claim page);
-    every other note stays internal.
+    the same verdict again with a --note replaces it. Every other note stays internal.
 
     \b
     Example:
@@ -259,7 +259,10 @@ def status(claim_id, status, note, actor, force, db_path):
     db = registry.open_registry(db_path)
     before = registry.get_claim(db, claim_id)["status"]
     claim = registry.set_status(db, claim_id, status, note=note, actor=actor, force=force)
-    click.echo(f"claim {claim['id']}: {before} -> {claim['status']}")
+    if before == claim["status"] and note and claim["version"] > 1:
+        click.echo(f"claim {claim['id']}: {before}, with a new note")
+    else:
+        click.echo(f"claim {claim['id']}: {before} -> {claim['status']}")
 
 
 @cli.command()

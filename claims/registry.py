@@ -360,12 +360,14 @@ def add_claim(db: Database, text: str, *, article_id=None, claimant=None, source
 
 def set_status(db: Database, claim_id, status: str, *, note=None, actor=None, force=False) -> dict:
     """Change a claim's status. A verdict that needs a source is refused without one,
-    unless ``force`` with a ``note`` (the override is recorded in the history)."""
+    unless ``force`` with a ``note`` (the override is recorded in the history). The same
+    verdict again with a ``note`` records that note as its new explanation; otherwise the
+    same status again changes nothing."""
     claim = get_claim(db, claim_id)
     wanted = validate_status(db, status)
     with write(db):
         claim = get_claim(db, claim_id)  # re-read under the write lock
-        if claim["status"] == status:
+        if claim["status"] == status and not (note and wanted.get("kind") == "verdict"):
             return claim
         n = None
         if wanted["needs_source"]:

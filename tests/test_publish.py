@@ -363,3 +363,19 @@ def test_a_desk_copy_asks_for_a_password(reviewed, run, tmp_path, monkeypatch):
 def test_excerpt_of_spans_past_the_end_of_the_text():
     out, moved = publishing.excerpt("Short text.", [(5, 50), (40, 60)])
     assert out == "Short text." and moved == [(5, 11), (11, 11)]
+
+
+def test_the_same_verdict_again_with_a_note_replaces_its_explanation(reviewed, run, tmp_path):
+    result = run("status", "7", "unproven", "--note", "No record either way, the court says.", "--by", "rev-carol-93")
+    assert result.exit_code == 0 and "with a new note" in result.output
+    assert run("status", "7", "unproven").output.strip() == "claim 7: unproven -> unproven"  # no note: nothing
+    out = tmp_path / "public"
+    assert run("publish", str(out)).exit_code == 0
+    conn = sqlite3.connect(out / "registry.db")
+    assert conn.execute("select note, actor from claim_events where claim_id = 7").fetchall() == [
+        ("No record either way, the court says.", None)]
+    conn.close()
+    page = get(config_dir_datasette(out), "/registry/claims/7").text
+    assert '<p class="claims-explanation">No record either way, the court says.</p>' in page
+    history = json.loads(run("history", "7").output)
+    assert [e["action"] for e in history] == ["created", "status", "status"]
