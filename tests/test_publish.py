@@ -379,3 +379,12 @@ def test_the_same_verdict_again_with_a_note_replaces_its_explanation(reviewed, r
     assert '<p class="claims-explanation">No record either way, the court says.</p>' in page
     history = json.loads(run("history", "7").output)
     assert [e["action"] for e in history] == ["created", "status", "status"]
+
+
+def test_publish_refuses_half_a_publisher_and_writes_nothing(reviewed, run, tmp_path):
+    out = tmp_path / "public"
+    result = run("publish", str(out), "--publisher-name", "Example Fact Check")
+    assert result.exit_code == 1 and result.output.startswith("Error: ClaimReview needs the publishing organisation")
+    assert not out.exists()
+    result = run("publish", str(out), "--profile", "newsroom")
+    assert result.exit_code == 2 and not out.exists()

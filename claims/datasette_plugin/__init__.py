@@ -614,17 +614,19 @@ async def atom_feed(datasette, database, db, kind, request) -> bytes:
     if kind == "verdicts":
         rows = await _rows(db, """
             select c.id, c.text, c.claimant, st.label, v.at as updated, v.note, v.action
-            from claims c join statuses st on st.name = c.status and st.kind = 'verdict'
-            join claim_events v on v.id = (select max(e.id) from claim_events e where e.claim_id = c.id
-                and e.action in ('status', 'status-forced') and e.new_value = c.status)
-            order by v.id desc limit ?""", [FEED_ENTRIES])
+            from claim_events v cross join claims c on c.id = v.claim_id and c.status = v.new_value
+            cross join statuses st on st.name = c.status and st.kind = 'verdict'
+            where v.action in ('status', 'status-forced') and v.id = (
+                select max(e.id) from claim_events e where e.claim_id = v.claim_id
+                and e.action in ('status', 'status-forced'))
+            order by v.id desc limit ?""", [FEED_ENTRIES])  # newest events first: stops after the limit
         for r in rows:  # a forced verdict's note explains the override: internal
             r["title"] = f"{r['label']}: {r['text']}"
             r["summary"] = r["note"] if r["action"] == "status" else None
     else:
         rows = await _rows(db, """
             select c.id, c.text, c.claimant, c.created_at as updated, c.checkworthiness
-            from claims c where c.checkworthiness >= ? order by c.created_at desc, c.id desc limit ?""",
+            from claims c where c.checkworthiness >= ? order by c.created_at desc limit ?""",
                            [CHECKWORTHY, FEED_ENTRIES])
         for r in rows:
             r["title"] = r["text"]
