@@ -138,6 +138,15 @@ def test_browse_search_facet_claim_page(browser, example_db, tmp_path, artifacts
         assert page.locator("#claims-charts figure.claims-time rect").count() >= 2
         page.locator("#claims-charts").screenshot(path=str(artifacts / "charts.png"))
 
+        # At a phone's width nothing scrolls sideways, the history table included
+        page.set_viewport_size({"width": 390, "height": 900})
+        for path in ["/", "/registry", f"/registry/claims/{claim_id}", "/registry/articles/1",
+                     "/registry/review_queue", "/registry/claims"]:
+            page.goto(base + path)
+            assert _no_sideways_scroll(page), path
+        page.goto(base + f"/registry/claims/{claim_id}")
+        page.screenshot(path=str(artifacts / "claim-page-390.png"), full_page=True)
+
         outside = [u for u in requests if not u.startswith(base)]
         assert not outside, f"pages reached beyond the server: {outside}"
     for name in ("claims-search.png", "claim-page.png", "article-page.png", "charts.png"):
