@@ -104,6 +104,9 @@ def test_published_plugin_works_without_the_claims_package(site):
         assert 'id="claim-span"' in page and "claims-badge" in page
         assert 'class="claims-mark' in get(ds, "/registry/articles/1").text
         assert get(ds, "/-/claims/registry.css").status_code == 200
+        assert 'href="/registry/review_queue"' in get(ds, "/").text
+        assert get(ds, "/-/claims/feeds/registry/verdicts.atom").status_code == 200
+        assert '<html lang="en">' in get(ds, "/registry/review_queue").text
         assert get(ds, "/registry/claims").text.count('<nav class="claims-nav"') == 1
         assert asyncio.run(ds.client.post("/registry/review_queue")).status_code == 405
 

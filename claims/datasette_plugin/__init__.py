@@ -832,7 +832,7 @@ def _default_columns(scope) -> bool:
         return False
     query = scope.get("query_string", b"").decode("latin-1")
     names = {pair.split("=", 1)[0] for pair in query.split("&") if pair}
-    if names & {"_col", "_nocol", "_facet_size"} or any(n.startswith("_col") for n in names):
+    if names & {"_col", "_nocol"}:
         return False
     added = "&".join("_col=" + c for c in CLAIMS_COLUMNS)
     scope["query_string"] = (query + "&" + added if query else added).encode("latin-1")
