@@ -532,9 +532,21 @@ _JUDGE = re.compile(r"\b((?:(?:U\.S\.|Chief|Federal|Senior)\s+)?(?:(?:District|C
 def name_documents(claimants: list[str | None], text: str) -> list[str | None]:
     """A court document or an unnamed judge as claimant ("the order", "a judge") becomes the
     judge the article names ("U.S. District Judge Dabney Friedrich"), when it names one
-    judge and only one: a document's claimant is its author."""
+    judge and only one: a document's claimant is its author. Then ``full_names``."""
     judges = {m.group(1).split()[-1]: m.group(1) for m in _JUDGE.finditer(text)}
-    if len(judges) != 1:
-        return claimants
-    judge = next(iter(judges.values()))
-    return [judge if who and _DOCUMENT.match(who.strip()) else who for who in claimants]
+    if len(judges) == 1:
+        judge = next(iter(judges.values()))
+        claimants = [judge if who and _DOCUMENT.match(who.strip()) else who for who in claimants]
+    return full_names(claimants)
+
+
+def full_names(claimants: list[str | None]) -> list[str | None]:
+    """A speaker named by surname alone ("Friedrich") is given the fullest name the article
+    gives the same person as a speaker ("U.S. District Judge Dabney Friedrich")."""
+    full: dict[str, str] = {}
+    for who in claimants:
+        if who and len(who.split()) >= 2 and _is_person(who):
+            last = who.split()[-1]
+            if len(who) > len(full.get(last, "")):
+                full[last] = who
+    return [full.get(who, who) if who and len(who.split()) == 1 else who for who in claimants]

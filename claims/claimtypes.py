@@ -43,7 +43,9 @@ _AGREEMENT = re.compile(r"\b(deal|agreement|treaty|policy|policies|bill|contract
                         r"guidelines?|terms|charter|rules?|laws?|memorandum|order|act)\b", re.I)
 _PENALTY = re.compile(r"\bfaces? (?:a maximum of|a minimum of|up to)\b|\b(?:maximum|minimum) (?:sentence|penalty|fine)\b|"
                       r"\b(?:years?|months?) in (?:prison|jail)\b", re.I)
-_PREDICT = re.compile(r"\b(will|going to|expected to|expects?|set to|(?:may|might) (?!have\b|be (?:\w+ed|used)\b)[a-z]+|scheduled (?:to|for)|slated (?:to|for)|due to (?:be|open|launch|start)|forecasts?|"
+# "may"/"might" and "expects" forecast only where no rule speaks ("the IRS may share data" under a statute)
+_WEAK_PREDICT = re.compile(r"\b(expects?|(?:may|might) (?!have\b|be (?:\w+ed|used)\b)[a-z]+)\b", re.I)
+_PREDICT = re.compile(r"\b(will|going to|expected to|set to|scheduled (?:to|for)|slated (?:to|for)|due to (?:be|open|launch|start)|forecasts?|"
                       r"predict(s|ed)?|projected|next (year|month|week)|by 20\d\d|would (cost|create|raise|cut|lead))\b"
                       r"|[’']ll\b", re.I)
 _PERSONAL = re.compile(r"^\W*(I|my)\b|\b(I|we) (was|were|have|had|saw|met|grew up|lived|worked|found|tested)\b"
@@ -63,7 +65,7 @@ def claim_type(text: str, checkable: bool) -> str:
         return "correlation or causation"
     if _RULE.search(text) or (_ALLOWS.search(text) and _AGREEMENT.search(text)):
         return "current laws or rules"
-    if _PREDICT.search(text):
+    if _PREDICT.search(text) or _WEAK_PREDICT.search(text):
         return "prediction"
     if _PERSONAL.search(text):
         return "personal experience"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import embeddings
+from . import embeddings, onnxmodel
 
 DATA = Path(__file__).parent / "data"
 FILE = DATA / "minilm-lora.npz"
@@ -34,17 +34,42 @@ NORMS = {"ln1": "attention.output.LayerNorm", "ln2": "output.LayerNorm"}
 
 
 def available() -> bool:
-    return FILE.exists() and embeddings.available()
+    """The fine-tuned model can run: shipped for onnxruntime (``claims.onnxmodel``), or
+    from the base weights package with the numpy transformer."""
+    return FILE.exists() and (onnxmodel.available() or embeddings.available())
 
 
 class MiniLMHead:
     """``probability(texts)``: the fine-tuned model's probability that each is check-worthy."""
 
-    def __init__(self, path: Path = FILE):
+    def __init__(self, path: Path = FILE, runtime: str = "auto"):
         with np.load(path) as z:
             saved = {k: z[k] for k in z.files}
         self.info = json.loads(str(saved.pop("info")))
-        self.encoder = embeddings.Encoder(embeddings.model_dir(), max_tokens=int(self.info["max_tokens"]))
+        if onnxmodel.available() and runtime != "numpy":
+            # the shipped 8-bit model has the updates merged in already (scripts/build-onnx)
+            self.encoder = onnxmodel.encoder()
+            self.layers = 6
+            digest = hashlib.sha256(path.read_bytes() + onnxmodel.FILE.read_bytes()).hexdigest()[:12]
+            self.identifier = "minilm-onnx-" + digest
+        else:
+            self.encoder = embeddings.Encoder(embeddings.model_dir(), max_tokens=int(self.info["max_tokens"]))
+            self.layers = self.encoder.layers
+            self._merge(saved)
+            self.identifier = "minilm-lora-" + hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        self.head_w = saved["head.weight"].astype(np.float32).reshape(-1)
+        self.head_b = float(saved["head.bias"].reshape(-1)[0])
+        self.threshold = float(self.info.get("threshold", 0.5))
+        # optional checkable head: a logistic regression over the mean-pooled outputs of
+        # the layers the file names (the last one: the same forward pass gives both figures)
+        self.checkable_layers = tuple(self.info.get("checkable_layers", ()))
+        if self.checkable_layers:
+            self.checkable_w = saved["checkable.coef"].astype(np.float32)
+            self.checkable_b = float(saved["checkable.intercept"].reshape(-1)[0])
+            self.checkable_threshold = float(self.info["checkable_threshold"])
+
+    def _merge(self, saved: dict) -> None:
+        """Merge the LoRA updates into the base weights of the numpy encoder."""
         w = self.encoder.w
         scale = float(self.info["scale"])
         for layer in range(int(self.info["first_layer"]), self.encoder.layers):
@@ -57,24 +82,16 @@ class MiniLMHead:
             for short, name in NORMS.items():
                 w[prefix + name + ".weight"] = saved[f"{layer}.{short}.weight"].astype(np.float32)
                 w[prefix + name + ".bias"] = saved[f"{layer}.{short}.bias"].astype(np.float32)
-        self.head_w = saved["head.weight"].astype(np.float32).reshape(-1)
-        self.head_b = float(saved["head.bias"].reshape(-1)[0])
-        self.threshold = float(self.info.get("threshold", 0.5))
-        # optional checkable head: a logistic regression over the mean-pooled outputs of
-        # the layers the file names (the last one: the same forward pass gives both figures)
-        self.checkable_layers = tuple(self.info.get("checkable_layers", ()))
-        if self.checkable_layers:
-            self.checkable_w = saved["checkable.coef"].astype(np.float32)
-            self.checkable_b = float(saved["checkable.intercept"].reshape(-1)[0])
-            self.checkable_threshold = float(self.info["checkable_threshold"])
-        self.identifier = "minilm-lora-" + hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
     def scores(self, texts) -> dict:
         """Raw probabilities: ``checkworthy`` and, when the file has that head, ``checkable``."""
         texts = list(texts)
-        last = self.encoder.layers
+        last = self.layers
         layers = sorted(set(self.checkable_layers) | {last})
-        pooled = self.encoder.pooled(texts, layers=layers).reshape(len(texts), len(layers), self.encoder.dim)
+        if layers == [last]:  # both heads read the last layer: what the shipped model gives
+            pooled = self.encoder.pooled(texts).reshape(len(texts), 1, self.encoder.dim)
+        else:
+            pooled = self.encoder.pooled(texts, layers=layers).reshape(len(texts), len(layers), self.encoder.dim)
         out = {"checkworthy": _sigmoid(pooled[:, layers.index(last)] @ self.head_w + self.head_b)}
         if self.checkable_layers:
             x = pooled[:, [layers.index(i) for i in self.checkable_layers]].reshape(len(texts), -1)

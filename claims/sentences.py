@@ -264,7 +264,33 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         for body, offset in _chunks(line.group(), line.start()):
             for a, b in _align(body, segment(body), offset):
                 spans.extend(_resplit(text, a, b))
-    return _attach_speakers(text, _repair_quotes(text, spans))
+    return _join_cut_sentences(text, _attach_speakers(text, _repair_quotes(text, spans)))
+
+
+# News style abbreviations that pySBD may take for a sentence end: "R-W.Va., visited",
+# "10:30 p.m. Aug. 9", "at 3 p.m. Tuesday"
+_TIME_OR_STATE = re.compile(r"(?:\b[ap]\.m\.|\b[A-Z]-[A-Z][\w.]*\.|\b(?:No|St|Nos|Ave|Rd)\.)$")
+_WHEN_FOLLOWS = re.compile(
+    r"^(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+    r"[a-z]*\.?\s+\d|(?:ET|EST|EDT|PT|PST|PDT|CT|CST|GMT|UTC|local time)\b|\d)")
+
+
+def _join_cut_sentences(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join a span to the one before it when no sentence can start there: it opens with a
+    comma, semicolon, colon or closing bracket (", visited the border ..." after "Rep. X,
+    R-W.Va."), or it follows a time or a state abbreviation and opens with a day, a date,
+    a time zone or a number ("10:30 p.m." + "Aug. 9 to 6:30 a.m."). Never across a line."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out and "\n" not in text[out[-1][1]:a]:
+            before = text[out[-1][0]:out[-1][1]]
+            piece = text[a:b]
+            if piece[:1] in ",;:)]" or (_TIME_OR_STATE.search(before) and (
+                    _WHEN_FOLLOWS.match(piece) or piece[:1].islower())):
+                out[-1] = (out[-1][0], b)
+                continue
+        out.append((a, b))
+    return out
 
 
 def sentences(text: str) -> list[str]:

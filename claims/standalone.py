@@ -50,9 +50,10 @@ _ORG_HEADS = (r"company|firm|retailer|carrier|airline|group|agency|ministry|bank
               r"department|regulator|government|administration|club|team|union|charity|university|school")
 _OPENING_ORG = re.compile(rf"^(?P<np>[Tt]he(?:\s+[\w’'-]+){{0,3}}?\s+(?:{_ORG_HEADS}))(?P<poss>[’']s)?\b(?![\w-])")
 # a definite thing the article is about: "The deal is valued at ...", "The campaign cost ..."
-_OPENING_THING = re.compile(r"^The(?P<mods>(?:\s+[\w’'-]+){0,2}?)\s+(?P<head>deal|order|agreement|plan|program|programme|campaign|"
-                            r"project|proposal|policy|listing|offer|sale|contract|bill|lawsuit|case|investigation|"
-                            r"probe|decision|move|initiative|merger|acquisition|takeover|tagline|slogan)\b"
+# (not "the order", "the agreement", "the ruling": a court's or two parties' documents)
+_OPENING_THING = re.compile(r"^The(?P<mods>(?:\s+[\w’'-]+){0,2}?)\s+(?P<head>deal|plan|program|programme|campaign|"
+                            r"project|proposal|policy|listing|offer|sale|contract|bill|investigation|"
+                            r"probe|move|initiative|merger|acquisition|takeover|tagline|slogan)\b"
                             r"(?!\s+(?:by|of|from|between|with|to|for)\b)")  # "The order by Judge X" names its own
 _OPENING_PRONOUN = re.compile(r"^(?P<p>He|She|His|Her|Its|It|They|Their)\b(?![’'])")
 _IT_VERB = re.compile(r"^It\s+(?:said|says|has|had|have|will|would|could|can|plans?|planned|reported|announced|"
@@ -66,7 +67,15 @@ _CLOSING = re.compile(r"^(?P<body>.*?[^\s,])(?P<comma>,?)\s*(?P<q>[”\"’]?)\s
 _CLOSING_ACCORDING = re.compile(r"^(?P<body>.*?[^\s,]),\s+according to\s+[^,“”\"]{1,120}[.!]?\s*$")
 _OPENING_ATTR = re.compile(r"^(?P<attr>[^,“”\"]{1,80}?\s(?:said|says|told\s+[\w\s]{1,40}?|testified|wrote|"
                            r"argued|alleged|claimed|reported|announced|confirmed|warned|noted|stated|insisted)"
-                           r"(?:\s+(?:on|in|last|this)\s+[\w]+)?)\s+(?:that\s+)?(?P<body>[A-Z“\"].*|(?:the|a|an|it|he|she|they|its|his|her|their)\b.*)$")
+                           r"(?:\s+(?:(?:on|in|last|this)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+                           r"week|month|year|night|morning|evening|afternoon|[A-Z][a-z]+\s+\d{1,2}))?"
+                           r"|[^,“”\"]{1,80}?\s(?:said|says|told\s+[\w\s]{1,40}?)\s+(?:on|in|last|this)\s+\w+)\s+(?:that\s+)?(?P<body>[A-Z“\"].*|(?:the|a|an|it|he|she|they|its|his|her|their)\b.*)$")
+_TOKENS = re.compile(r"[\w’'-]+")
+_PLACE = re.compile(r"\b(?:in|from|across|near)\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)")
+# a dateline: "SAN FRANCISCO (AP) — ", "DUBAI, United Arab Emirates — ", "(Reuters) - ", "VIENNA — "
+_DATELINE = re.compile(r"^(?:[A-Z][A-Z.’'-]+(?:\s+[A-Z][A-Z.’'-]+){0,3}(?:,\s+(?:[A-Z][\w.’'-]*\s*){1,4})?\s*"
+                       r"(?:\((?:AP|Reuters|AFP|UPI|CNN|Bloomberg|[A-Z][\w ]{1,20})\)\s*)?|\((?:AP|Reuters|AFP|UPI)\)\s*)"
+                       r"[—–-]{1,2}\s+(?=[A-Z“\"])")
 _PRONOUN_FORMS = {"he": "person", "she": "person", "his": "person", "her": "person",
                   "it": "org", "its": "org", "they": "plural", "their": "plural"}
 
@@ -115,13 +124,16 @@ class Memory:
             if all(c in initials for c in short.rstrip("s")):  # NYAG: New York (State) Attorney General
                 self.acronyms.setdefault(short, re.sub(r"^The\s+", "", long.strip()))
         names = _names(text)
+        tokens = _TOKENS.findall(text)
+        before: dict[str, set[str]] = {}  # each word of the text: the words seen right before it
+        for prev, tok in zip([""] + tokens, tokens):
+            before.setdefault(tok, set()).add(prev)
         self.surnames: set[str] = set()
         for name in set(names):
             words = name.split()
             if len(words) >= 2 and all(w[:1].isupper() and not w.isupper() for w in words):
                 last = _surname(name)
-                alone = re.search(rf"(?<!{re.escape(words[-2])} )\b{re.escape(last)}\b(?![\w-])", text)
-                if alone:
+                if before.get(last, set()) - {words[-2]}:  # "Neumann" after something else than "Adam"
                     self.surnames.add(last)
         self.surnames.update(re.findall(
             r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Judge|President|Senator|Governor|Mayor|Justice)\.?\s+"
@@ -130,18 +142,18 @@ class Memory:
             if who and claimant_rules._is_person(who) and len(who.split()) >= 2:
                 self.surnames.add(_surname(who))
         # a name that opens a sentence is its subject: it counts three times
-        self.places: set[str] = set()
         self.salient = Counter(n for n in names if not self.is_person(n) and not re.fullmatch(r"[\d\W]*\w?", n))
         for sentence in sentences:
             first = re.match(r"^\W*((?:[A-Z][\w’'&.-]*[\w]\s+){0,3}[A-Z][\w’'&.-]*[\w])(?:[’']s)?\s+[a-z]", sentence)
             if first and first.group(1) in self.salient:
                 self.salient[first.group(1)] += 2
-        # a place ("in Hong Kong", "from Delhi") is not the organisation a "company" is
-        for place in re.findall(r"\b(?:in|from|across|to|at|near|of)\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)", text):
-            self.places.add(place)
-        self.recent: list[list[str]] = []
-        self.places = {p for p in self.places if sum(1 for _ in re.finditer(
-            rf"\b(?:in|from|across|near)\s+{re.escape(p)}\b", text)) * 2 >= text.count(p)}  # people named in each sentence read so far
+        # a place ("in Hong Kong", "from Delhi") is not the organisation a "company" is: a
+        # name the text writes after "in", "from", "across" or "near" at least half the time
+        after_place_word = Counter(_PLACE.findall(text))
+        self.places = {p for p, n in after_place_word.items() if 2 * n >= text.count(p)}
+        self.recent: list[list[str]] = []  # people named in each sentence read so far
+        self.acronym_uses = [(re.compile(rf"(?<!\[)\b{re.escape(short)}\b(?![\]’'])"), short, long)
+                             for short, long in self.acronyms.items()]
 
     def is_person(self, name: str) -> bool:
         return _surname(name) in self.surnames and not name.isupper()
@@ -182,6 +194,8 @@ def _drop_attribution(text: str, who: str | None) -> tuple[str, bool]:
         return _terminate(m.group("body")), True
     if re.fullmatch(r"\s*[“\"][^“”\"]+[”\"]\s*", text):  # the whole claim is the claimant's quotation
         return _terminate(text.strip()[1:-1]), True
+    if text.startswith("“") and text.count("“") > text.count("”"):
+        return text[1:], True  # the first sentence of a quotation that runs on
     m = _OPENING_ATTR.match(text)
     if m and name in m.group("attr") and len(m.group("body").split()) >= 4:
         body = m.group("body").strip()
@@ -205,6 +219,7 @@ def _possessive(name: str) -> str:
 def rewrite(text: str, who: str | None, memory: Memory) -> tuple[str, bool]:
     """The standalone text of one claim, and whether it still needs context (an opening
     reference with nothing in the article before it to resolve it)."""
+    text = _DATELINE.sub("", text, count=1)  # where the story was filed is no part of the claim
     out, dropped = _drop_attribution(text, who)
     needs = False
     m = _OPENING_PRONOUN.match(out)
@@ -212,10 +227,14 @@ def rewrite(text: str, who: str | None, memory: Memory) -> tuple[str, bool]:
         word = m.group("p")
         form = _PRONOUN_FORMS[word.lower()]
         ref = None
-        if dropped and who and form == ("person" if memory.is_person(who) or claimant_rules._is_person(who) else
-                                         "plural" if claimant_rules._is_plural(who) else "org"):
-            ref = _surname(who) if form == "person" else who  # "Trump said he would ...": Trump
-        elif form == "person":
+        # "Trump said he would ...": Trump; "Google said it will ...": Google
+        if dropped and who and form == "person" and (memory.is_person(who) or claimant_rules._is_person(who)):
+            ref = _surname(who)
+        elif dropped and who and form == "org" and not memory.is_person(who) and len(who.split()) <= 6:
+            ref = who
+        elif dropped and who and form == "plural" and claimant_rules._is_plural(who):
+            ref = who
+        elif form == "person" and not dropped:
             ref = memory.person()
         elif form == "org" and (word == "Its" or _IT_VERB.match(out)):
             ref = memory.topic()
@@ -237,7 +256,7 @@ def rewrite(text: str, who: str | None, memory: Memory) -> tuple[str, bool]:
             out = _possessive(ref) + out[len("The"):]
     if re.match(r"^\W*(?:This|That|These|Those|They)\s+[a-z]", out):
         needs = True  # "This comes after ...", "They worry ...": about something said before
-    for short, long in memory.acronyms.items():
-        if long.lower() not in out.lower():  # the first use outside brackets, spelled out
-            out = re.sub(rf"(?<!\[)\b{re.escape(short)}\b(?![\]’'])", f"{short} [{long}]", out, count=1)
+    for pattern, short, long in memory.acronym_uses:
+        if short in out and long.lower() not in out.lower():  # the first use outside brackets, spelled out
+            out = pattern.sub(f"{short} [{long}]", out, count=1)
     return out, needs

@@ -11,3 +11,8 @@ fi
 if ! python -c "import sys, pip; sys.exit(int(pip.__version__.split('.')[0]) < 24)" 2>/dev/null; then
   python -m pip install -q --upgrade pip
 fi
+# 0.2.0 renamed the distribution from claims to claims-registry (the name claims is taken
+# on PyPI): an older editable install of this tree would register the plugin twice
+if python -m pip show claims 2>/dev/null | grep -qx "Editable project location: $PWD"; then
+  python -m pip uninstall -q -y claims
+fi

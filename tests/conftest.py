@@ -87,3 +87,9 @@ def without_package_plugin():
             pm.unregister(copy)
         pm.register(installed, name="claims")
         sys.modules.pop("claims_registry.py", None)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-fingerprint", action="store_true", default=False,
+                     help="Record the example article's extraction fingerprint for a new "
+                          "extractor_version in tests/extractor-fingerprint.json")

@@ -1,10 +1,6 @@
 """claim_counts (migration m004): the per-value counts of the claims table's facet columns,
 kept in step by triggers, which the Datasette plugin serves as the unfiltered facets."""
 
-import sqlite3
-
-import pytest
-
 from claims import registry
 from claims.migrations import COUNTED_COLUMNS, PER_STATUS_COLUMNS, refresh_claim_counts, refresh_claim_status_counts
 

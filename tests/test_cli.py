@@ -2,8 +2,6 @@ import csv
 import io
 import json
 
-from claims import registry
-
 
 def test_help_for_every_command(run):
     from claims.cli import cli

@@ -8,11 +8,9 @@ killed likewise: all of its rows are applied, or none.
 """
 
 import csv
-import os
 import random
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -20,6 +18,8 @@ import time
 import pytest
 
 from claims import articles, registry, splitter
+
+pytestmark = pytest.mark.slow  # kills of real processes at random points
 
 # Runs the real CLI in a child process, with the registry's batch knobs turned down.
 CHILD = (

@@ -372,7 +372,8 @@ def test_home_page_says_where_to_start(ds):
                  "/-/claims/about"]:
         assert f'href="{href}"' in page, href
     assert 'type="application/atom+xml"' in page
-    assert "github.com/\"" not in page and get(ds, "/-/claims/about").status_code == 200
+    assert 'href="https://github.com/"' not in page and 'href="https://github.com/claims-registry/claims"' in page
+    assert get(ds, "/-/claims/about").status_code == 200
 
 
 def test_every_page_has_a_language_and_one_h1_outside_folded_sections(ds, reviewed_db):

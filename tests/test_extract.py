@@ -138,7 +138,7 @@ def test_score_command(run):
     result = run("score", input="Unemployment fell to 3.5% in 2019.\n\nWhat a wonderful night!\n")
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.output.splitlines()]
-    assert [l["text"] for l in lines] == ["Unemployment fell to 3.5% in 2019.", "What a wonderful night!"]
+    assert [row["text"] for row in lines] == ["Unemployment fell to 3.5% in 2019.", "What a wonderful night!"]
     assert lines[0]["checkable"] is True and lines[0]["checkworthiness"] >= 0.5
     assert lines[1]["checkable"] is False and lines[1]["checkworthiness"] < 0.5
     assert lines[0]["claim_type"] == "quantity"

@@ -1,11 +1,12 @@
-"""The optional fine-tuned MiniLM check-worthiness model and the CLAIMS_MODEL choice."""
+"""The fine-tuned MiniLM check-worthiness model (shipped for onnxruntime, or run in numpy
+from the base weights package) and the CLAIMS_MODEL choice."""
 
 import json
 
 import pytest
 from click.testing import CliRunner
 
-from claims import checkworthiness, embeddings, finetuned, splitter
+from claims import checkworthiness, embeddings, finetuned, onnxmodel, splitter
 from claims.cli import cli
 
 needs_weights = pytest.mark.skipif(not embeddings.available(),
@@ -15,15 +16,41 @@ WORTHY = "Unemployment fell to 3.5 percent in 2019, the lowest rate in fifty yea
 NOT_WORTHY = "Thank you all so much for being here tonight."
 
 
-def test_the_shipped_file_is_small():
+def test_the_shipped_files_are_small():
     assert finetuned.FILE.exists()
     assert finetuned.FILE.stat().st_size < 1024 * 1024
+    assert onnxmodel.FILE.stat().st_size <= 25 * 1000 * 1000  # the 8-bit transformer
 
 
+@pytest.mark.model
+def test_the_shipped_model_is_the_default_and_runs_offline(no_network, monkeypatch):
+    monkeypatch.setenv("CLAIMS_MODEL", "auto")
+    monkeypatch.setenv("CLAIMS_EMBEDDINGS", "off")  # no base weights package: the shipped file alone
+    assert onnxmodel.available()
+    model = checkworthiness.default_model()
+    assert model.identifier.startswith("minilm-onnx-")
+    figures = model.predict([WORTHY, NOT_WORTHY, "The judge denied the injunction on Monday."])
+    assert figures == model.predict([WORTHY, NOT_WORTHY, "The judge denied the injunction on Monday."])
+    assert figures[0]["checkworthiness"] >= 0.5 > figures[1]["checkworthiness"]
+    assert figures[0]["checkable"] and not figures[1]["checkable"]
+
+
+@pytest.mark.model
+@needs_weights
+def test_the_shipped_8bit_model_agrees_with_the_float_numpy_model():
+    texts = [WORTHY, NOT_WORTHY, "We will win.", "The judge denied the injunction on Monday.",
+             "The IRS can share data to aid criminal investigations but not civil matters."]
+    shipped = finetuned.MiniLMHead(finetuned.FILE)
+    numpy = finetuned.MiniLMHead(finetuned.FILE, runtime="numpy")
+    assert shipped.identifier.startswith("minilm-onnx-") and numpy.identifier.startswith("minilm-lora-")
+    assert abs(shipped.probability(texts) - numpy.probability(texts)).max() < 0.05
+
+
+@pytest.mark.model
 @needs_weights
 def test_minilm_model_loads_offline_is_deterministic_and_separates_claims(no_network):
-    one = finetuned.MiniLMHead(finetuned.FILE)
-    two = finetuned.MiniLMHead(finetuned.FILE)
+    one = finetuned.MiniLMHead(finetuned.FILE, runtime="numpy")
+    two = finetuned.MiniLMHead(finetuned.FILE, runtime="numpy")
     texts = [WORTHY, NOT_WORTHY, "We will win.", "The judge denied the injunction on Monday."]
     p1, p2 = one.probability(texts), two.probability(texts)
     assert p1.tolist() == p2.tolist()
@@ -34,11 +61,11 @@ def test_minilm_model_loads_offline_is_deterministic_and_separates_claims(no_net
     assert abs(base.pooled(texts) - one.encoder.pooled(texts)).max() > 0.01
 
 
-@needs_weights
+@pytest.mark.model
 def test_claims_model_chooses_the_scorer(monkeypatch):
     monkeypatch.setenv("CLAIMS_MODEL", "minilm")
     minilm = checkworthiness.default_model()
-    assert minilm.identifier.startswith("minilm-lora-") and minilm.identifier.endswith(minilm.info["id"])
+    assert minilm.identifier.startswith("minilm-onnx-") and minilm.identifier.endswith(minilm.info["id"])
     monkeypatch.setenv("CLAIMS_MODEL", "auto")
     assert checkworthiness.default_model().identifier == minilm.identifier
     monkeypatch.setenv("CLAIMS_MODEL", "ngram")
@@ -56,7 +83,7 @@ def test_claims_model_chooses_the_scorer(monkeypatch):
     assert claims and all(c["model"] == minilm.identifier for c in claims)
 
 
-@needs_weights
+@pytest.mark.model
 def test_claims_score_with_minilm(monkeypatch):
     monkeypatch.setenv("CLAIMS_MODEL", "minilm")
     result = CliRunner().invoke(cli, ["score"], input=WORTHY + "\n" + NOT_WORTHY + "\n")
@@ -65,8 +92,9 @@ def test_claims_score_with_minilm(monkeypatch):
     assert rows[0]["checkworthiness"] >= 0.5 > rows[1]["checkworthiness"]
 
 
-def test_auto_without_weights_is_the_ngram_model(monkeypatch):
+def test_auto_without_weights_is_the_ngram_model(monkeypatch, tmp_path):
     monkeypatch.setenv("CLAIMS_EMBEDDINGS", "off")
+    monkeypatch.setattr(onnxmodel, "FILE", tmp_path / "missing.onnx")
     monkeypatch.setenv("CLAIMS_MODEL", "auto")
     assert checkworthiness.default_model().identifier.startswith("lr-hashed-ngrams-")
 
@@ -75,8 +103,9 @@ def test_auto_without_weights_is_the_ngram_model(monkeypatch):
     ("bert", "CLAIMS_MODEL='bert': use one of auto, ngram, minilm"),
     ("minilm", "CLAIMS_MODEL=minilm needs the transformer weights"),
 ])
-def test_a_bad_model_choice_is_one_error_line(monkeypatch, value, message):
+def test_a_bad_model_choice_is_one_error_line(monkeypatch, tmp_path, value, message):
     monkeypatch.setenv("CLAIMS_EMBEDDINGS", "off")  # so that minilm is unavailable
+    monkeypatch.setattr(onnxmodel, "FILE", tmp_path / "missing.onnx")
     monkeypatch.setenv("CLAIMS_MODEL", value)
     result = CliRunner().invoke(cli, ["score"], input=WORTHY + "\n")
     assert result.exit_code == 1

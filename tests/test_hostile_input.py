@@ -131,6 +131,7 @@ def test_a_1mb_claim_is_stored_exactly(run, db_path):
     assert stored == text.strip()
 
 
+@pytest.mark.slow
 def test_a_1mb_sentence_in_an_article(tmp_path, run, db_path):
     body = "The council said that " + "spending on roads rose 5% in 2020 and " * (MB // 40) + "nothing else."
     path = write(tmp_path, "long.txt", "Long report\n\n" + body + "\n")
@@ -143,6 +144,7 @@ def test_a_1mb_sentence_in_an_article(tmp_path, run, db_path):
     assert conn.execute("SELECT count(*) FROM claims").fetchone()[0] >= 1
 
 
+@pytest.mark.slow
 def test_the_size_limit_is_configurable(tmp_path, db_path):
     path = write(tmp_path, "a.txt", "The council spent $5 million on roads in 2020, the mayor said.\n" * 40)
     env = {**os.environ, "CLAIMS_MAX_BYTES": "1000"}
@@ -241,6 +243,7 @@ def test_hostile_csv_import(example_db, run, tmp_path, name, make, expected):
             assert "bad\x00note" in notes, notes
 
 
+@pytest.mark.slow
 def test_import_of_100000_rows(tmp_path, run, db_path):
     """A reviewer's sheet of 100,000 claims (BOM, CRLF) with 2,000 rows edited goes in whole.
     (Every row edited is slower: see scripts/bench-review and the README's figures.)"""

@@ -11,6 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # four writer processes and a server
+
 SCRIPT = Path(__file__).parent.parent / "scripts" / "many-writers"
 
 

@@ -241,6 +241,7 @@ def test_claim_page_in_datasette_shows_suggested_links(imported, run):
     assert fc.status_code == 200 and "fc-2" in fc.text
 
 
+@pytest.mark.model
 @pytest.mark.skipif(not embeddings.available(), reason="the embedding model is not installed")
 def test_dense_retrieval_finds_a_paraphrase_with_no_shared_words(tmp_path, run, db_path):
     # Many fact-checks share the query's words; the right one shares none of them.
@@ -281,6 +282,7 @@ def test_without_vectors_similar_stays_lexical(imported, run):
     assert matching.Searcher(db).dense_index() is None
 
 
+@pytest.mark.model
 @pytest.mark.skipif(not embeddings.available(), reason="the embedding model is not installed")
 def test_import_no_embed_leaves_vectors_for_later(tmp_path, run, db_path):
     records = [{"id": "a", "text": "The city budget grew by 4% last year."},

@@ -100,6 +100,7 @@ def test_reranker_fixes_a_case_the_hand_set_formula_gets_wrong():
     assert p[0] > p[1]
 
 
+@pytest.mark.model
 @pytest.mark.skipif(not embeddings.available(), reason="the embedding model is not installed")
 def test_similar_scores_fact_checks_with_the_reranker(tmp_path, run, db_path):
     records = [
@@ -125,6 +126,7 @@ def test_similar_scores_fact_checks_with_the_reranker(tmp_path, run, db_path):
     assert old.similar(query, limit=1, kinds=("fact_check",))[0]["score"] != found[0]["score"]
 
 
+@pytest.mark.model
 @pytest.mark.skipif(not embeddings.available(), reason="the embedding model is not installed")
 def test_the_query_is_encoded_on_a_worker_thread_while_bm25_runs(tmp_path, run, db_path):
     import threading

@@ -90,3 +90,31 @@ def test_a_claimants_attribution_is_dropped_from_the_text():
     # no claimant: the text stays as written
     assert standalone.rewrite("The IRS shares data for criminal cases only, McLaughlin said.", None,
                               memory)[0] == "The IRS shares data for criminal cases only, McLaughlin said."
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Rep. David McKinley, R-W.Va., visited the U.S.-Mexico border on Friday. He said it was fine.",
+     ["Rep. David McKinley, R-W.Va., visited the U.S.-Mexico border on Friday.", "He said it was fine."]),
+    ("Sen. Ben Sasse, R-Neb., said the bill would fail. Others disagreed.",
+     ["Sen. Ben Sasse, R-Neb., said the bill would fail.", "Others disagreed."]),
+    ("The curfew runs from 10:30 p.m. Aug. 9 to 6:30 a.m. Aug. 10, police said. It was lifted later.",
+     ["The curfew runs from 10:30 p.m. Aug. 9 to 6:30 a.m. Aug. 10, police said.", "It was lifted later."]),
+    ("It happened at 5 p.m. The police arrived at 6 p.m. and left.",
+     ["It happened at 5 p.m.", "The police arrived at 6 p.m. and left."]),
+])
+def test_news_abbreviations_do_not_end_sentences(text, expected):
+    from claims import sentences
+
+    assert sentences.sentences(text) == expected
+
+
+@pytest.mark.parametrize("sentence, text", [
+    ("SAN FRANCISCO (AP) — Google said Tuesday it will cut 200 jobs.", "[Google] will cut 200 jobs."),
+    ("DUBAI, United Arab Emirates — Emirates Airline finalized a deal for 30 jets.",
+     "Emirates Airline finalized a deal for 30 jets."),
+    ("(Reuters) — The New York State Attorney General is investigating WeWork.",
+     "The New York State Attorney General is investigating WeWork."),
+])
+def test_a_dateline_is_kept_out_of_the_claim_text(sentence, text):
+    claims = splitter.extract(sentence).claims(include_all=True)
+    assert claims[0]["text"] == text and claims[0]["sentence"] == sentence

@@ -4,12 +4,15 @@ import json
 import sqlite3
 import threading
 
+import pytest
+
 from conftest import EXAMPLE
 from servers import free_port, get, serving
 
 STATUSES = ["in-review", "unproven", "not-checkable"]
 
 
+@pytest.mark.slow
 def test_serve_reads_while_commands_write(example_db, run, tmp_path):
     port = free_port()
     args = ["claims", "serve", "--db", example_db, "--port", str(port)]

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from sqlite_utils import Database
 
 from claims import registry
@@ -86,6 +87,7 @@ for i in range(int(sys.argv[2])):
 """
 
 
+@pytest.mark.slow
 def test_backup_while_writers_run(tmp_path, run, db_path):
     registry.open_registry(db_path).conn.close()
     writers = [subprocess.Popen([sys.executable, "-c", WRITER, db_path, "150", str(n)]) for n in range(2)]

@@ -30,7 +30,7 @@ from datasette.facets import ColumnFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args, path_with_replaced_args
 from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import Response
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 PACKAGE_PLUGIN = "claims.datasette_plugin"
 REGISTRY_TABLES = {"claims", "articles", "statuses", "sources", "claim_events"}
