@@ -118,6 +118,10 @@ def _relative_split(s: str) -> list[str] | None:
     return [first if first.endswith(".") else first + ".", f"{subject} {m.group('rest').strip()}"]
 
 
+# “We received an inquiry ... and are cooperating in the matter,” said a spokesperson.
+_QUOTE_THEN_SPEAKER = re.compile(r"^[“\"][^“”\"]{20,}[,.]?[”\"],?\s+[^“”\"]{3,120}$")
+
+
 def split(sentence: str) -> list[str]:
     """The atomic claims of one sentence, in order (the sentence itself when it is one)."""
     relative = _relative_split(sentence.strip())
@@ -126,8 +130,8 @@ def split(sentence: str) -> list[str]:
     s = sentence.strip()
     if re.search(r"\bnot only\b|\bbetween\b.*\band\b|\bboth\b", s, re.I) or _words(s) < 8:
         return [s]
-    if s[:1] in "“\"" or re.search(r"[“”\"]", s):
-        return [s]  # quotations are kept whole: the speaker's words stay together
+    if (s[:1] in "“\"" or re.search(r"[“”\"]", s)) and not _QUOTE_THEN_SPEAKER.match(s):
+        return [s]  # quotations are kept whole, but for one quotation and its speaker after it
     if _SUBORDINATE_OPENING.match(s) or s.rstrip("”’\"' )").endswith("?"):
         return [s]  # "Although ..., A, and B": the clause qualifies both; a question states nothing
     parts = []

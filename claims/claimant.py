@@ -98,6 +98,11 @@ _ORGANISATION = re.compile(
     r"party|government|house|senate|congress|administration|board|authority|authorities|service|group|"
     r"centre|center|police|army|force|forces|campaign|foundation|fund|statement|report|order|ruling|study|"
     r"survey|poll|data|team|firm|network|channel|spokesperson|spokesman|spokeswoman)\b", re.I)
+# a subject of several people that opens a sentence: "Gov. Gretchen Whitmer and Republican leaders announced"
+_PLURAL_SUBJECT = re.compile(r"^\W*(?:(?:But|And|However|Meanwhile|Later|On \w+),?\s+)?"
+                             r"((?:[A-Z][\w.’'-]*\s+){1,4}and\s+(?:[A-Za-z][\w.’'-]*\s+){1,4}?)"
+                             r"(?=(?:have|has|had|were|are|will|would|[a-z]{3,}ed)\b)")
+_VERDICT = re.compile(r"^\W*(?:we|i)\s+(?:rate|rated|give|gave)\b|^\W*our (?:ruling|rating|verdict)\b", re.I)
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Col|Lt|Jr|Sr|St|Prof|Sgt|Capt|Maj)\.|"
                     r"[A-Z]\.(?=\s+[A-Z])|[\w’'&-]+(?:[’']s)?|[^\w\s]")
 _OPEN = "“\""
@@ -185,8 +190,8 @@ def _phrase_before(sentence: str, start: int) -> str | None:
     """The noun phrase that ends just before ``sentence[start:]``, read word by word backwards."""
     left = sentence[:start]
     toks = _tokens(left)
-    while toks and toks[-1].lower() in _AUXILIARY:
-        toks.pop()
+    while toks and (toks[-1].lower() in _AUXILIARY or re.fullmatch(r"[a-z]+ly", toks[-1])):
+        toks.pop()  # "has also", "allegedly", "reportedly": not the speaker's words
     if toks and toks[-1].lower() in {"and", "but", "or"}:
         return None  # "... and said": the subject is an earlier verb's
     left = " ".join(toks)
@@ -289,6 +294,7 @@ def _after(sentence: str, end: int) -> str | None:
 def _clean(phrase: list[str]) -> str | None:
     text = " ".join(phrase)
     text = re.sub(r"\s+([’']s)\b", r"\1", text)
+    text = re.sub(r"\b([A-Z][a-z]{1,4})\s+\.(?=\s)", r"\1.", text)  # "Cmdr . Sean Robertson": one title
     text = text.strip(" ,;:")
     if not text or text.lower() in _FIRST_PERSON or phrase[0].lower() in _FIRST_PERSON:
         return None
@@ -503,6 +509,8 @@ def attribute(sentences: list[str], new_paragraph: list[bool] | None = None) -> 
             # “...” [unattributed] then “...,” the order continued: the same speaker
             for k in runs.get(run_of[start - 1], []):
                 result[k] = who
+        if who and len(members) == 1 and _VERDICT.search(sentences[start]):
+            who = None  # "We rate the statement Mostly True.": the article's own verdict
         for k in members:
             result[k] = who
         if who:
@@ -517,6 +525,9 @@ def attribute(sentences: list[str], new_paragraph: list[bool] | None = None) -> 
             subject = _sentence_subject(sentences[members[0]], people)
             if subject:
                 persons.append(subject)
+            group = _PLURAL_SUBJECT.match(sentences[members[0]])
+            if group:  # "Gov. Whitmer and Republican leaders announced ...": who "they" are next
+                last_plural = group.group(1).strip()
         if who and who.lower().startswith(("a ", "an ")):
             last_described.append(who)
         previous_was_quote = is_quote or any(sentences[k].rstrip().endswith(("”", '"')) for k in members)
@@ -537,7 +548,20 @@ def name_documents(claimants: list[str | None], text: str) -> list[str | None]:
     if len(judges) == 1:
         judge = next(iter(judges.values()))
         claimants = [judge if who and _DOCUMENT.match(who.strip()) else who for who in claimants]
-    return full_names(claimants)
+    titled: dict[str, set[str]] = {}  # "president" -> {"Donald Trump"}
+    for m in _TITLE_NAME.finditer(text):
+        titled.setdefault(m.group(1).lower().rstrip("."), set()).add(m.group(2))
+    out = []
+    for who in claimants:
+        m = re.fullmatch(r"[Tt]he\s+(\w+(?:\s+\w+)?)", who.strip()) if who else None
+        names = titled.get(m.group(1).lower(), set()) if m else set()
+        out.append(next(iter(names)) if len(names) == 1 else who)  # "the president": the one the article names
+    return full_names(out)
+
+
+
+_TITLE_NAME = re.compile(r"\b(President|Governor|Senator|Mayor|Prime Minister|Chancellor|Secretary|Minister|"
+                         r"Ambassador|Attorney General|Commissioner|Premier)\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)")
 
 
 def full_names(claimants: list[str | None]) -> list[str | None]:

@@ -13,7 +13,7 @@ TYPES = ["quantity", "correlation or causation", "current laws or rules", "predi
          "personal experience", "other claim", "not a claim"]
 
 _CAUSE = re.compile(r"\b(because|caused?|causes|causing|due to(?! (?:be|open|launch|start|begin|take|arrive|hold|close)\b)|"
-                    r"led (?:\w+ ){0,4}to|leads? to|result(ed|s)? in|as a result|"
+                    r"led (?:\w+ ){0,4}to|linked (?:\w+ ){0,4}to|leads? to|result(ed|s)? in|as a result|"
                     r"thanks to|linked to|responsible for|contribut(e|es|ed) to|blamed? for|increases? the risk|"
                     r"trigger(s|ed|ing)?|(made|makes|make) the difference|(occurs|happens) when)\b", re.I)
 # Numbers that name rather than count: docket and section numbers, years, dates, times.
@@ -44,7 +44,12 @@ _AGREEMENT = re.compile(r"\b(deal|agreement|treaty|policy|policies|bill|contract
 _PENALTY = re.compile(r"\bfaces? (?:a maximum of|a minimum of|up to)\b|\b(?:maximum|minimum) (?:sentence|penalty|fine)\b|"
                       r"\b(?:years?|months?) in (?:prison|jail)\b", re.I)
 # "may"/"might" and "expects" forecast only where no rule speaks ("the IRS may share data" under a statute)
-_WEAK_PREDICT = re.compile(r"\b(expects?|(?:may|might) (?!have\b|be (?:\w+ed|used)\b)[a-z]+)\b", re.I)
+_WEAK_PREDICT = re.compile(r"\b(expects?|(?:may|might) (?!have\b|not\b|be (?:\w+ed|used)\b)[a-z]+|"
+                           r"would be (?:able|cut|released|launched|ready|available)\b)\b", re.I)
+# trends and rankings count without a number: "prices are climbing", "one of the first two"
+_TREND = re.compile(r"\b(?:rose|fell|climb(?:ed|ing|s)?|slipp(?:ed|ing)|slid|jump(?:ed|s)?|surg(?:ed|es|ing)|"
+                    r"plung(?:ed|es|ing)|soar(?:ed|s|ing)|tumbl(?:ed|es|ing)|little changed|one of the (?:first|last|"
+                    r"largest|biggest|few)|almost all|nearly all|highest|lowest|largest|biggest)\b", re.I)
 _PREDICT = re.compile(r"\b(will|going to|expected to|set to|scheduled (?:to|for)|slated (?:to|for)|due to (?:be|open|launch|start)|forecasts?|"
                       r"predict(s|ed)?|projected|next (year|month|week)|by 20\d\d|would (cost|create|raise|cut|lead))\b"
                       r"|[’']ll\b", re.I)
@@ -52,17 +57,31 @@ _PERSONAL = re.compile(r"^\W*(I|my)\b|\b(I|we) (was|were|have|had|saw|met|grew u
                        r"|\b(I|we)[’'](ve|m|re)\b|\bin (my|our) (use|experience|testing|tests)\b", re.I)
 
 
+# A fact-check's own verdict: "We rate the statement Mostly True.", "We rated it Pants on Fire."
+VERDICT = re.compile(r"\b(?:we|i)\s+(?:rate|rated|give|gave|find|found)\b.{0,80}\b(?:true|false|pants on fire|"
+                     r"misleading|four pinocchios|three pinocchios|two pinocchios|one pinocchio|half[- ]true|"
+                     r"mostly (?:true|false)|unproven|mixture|correct|incorrect)\b|^\W*our (?:ruling|rating|verdict)\b",
+                     re.IGNORECASE)
+
+
+_AGE = re.compile(r"(?<=[A-Za-z.]), \d{1,3},")  # "Patrick W. Carlineo Jr., 55, of Addison": an age, not a count
+
+
 def claim_type(text: str, checkable: bool) -> str:
     if not checkable:
         return "not a claim"
+    if VERDICT.search(text):
+        return "other claim"  # a verdict rates a claim; it counts nothing
     if _PENALTY.search(text):
         return "current laws or rules"
     if _PREDICT.search(text) and not _CAUSE.search(text):
         return "prediction"  # a forecast, even of a number
-    if _QUANTITY.search(_IDENTIFIER.sub(" ", text)):
+    if _QUANTITY.search(_IDENTIFIER.sub(" ", _AGE.sub(" ", text))):
         return "quantity"
     if _CAUSE.search(text):
         return "correlation or causation"
+    if _TREND.search(text):
+        return "quantity"  # a trend or a ranking: "prices are climbing", "one of the first two"
     if _RULE.search(text) or (_ALLOWS.search(text) and _AGREEMENT.search(text)):
         return "current laws or rules"
     if _PREDICT.search(text) or _WEAK_PREDICT.search(text):

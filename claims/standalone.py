@@ -195,7 +195,7 @@ def _drop_attribution(text: str, who: str | None) -> tuple[str, bool]:
     if re.fullmatch(r"\s*[“\"][^“”\"]+[”\"]\s*", text):  # the whole claim is the claimant's quotation
         return _terminate(text.strip()[1:-1]), True
     if text.startswith("“") and text.count("“") > text.count("”"):
-        return text[1:], True  # the first sentence of a quotation that runs on
+        return _terminate(text[1:]), True  # the first sentence of a quotation that runs on
     m = _OPENING_ATTR.match(text)
     if m and name in m.group("attr") and len(m.group("body").split()) >= 4:
         body = m.group("body").strip()

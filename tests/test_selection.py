@@ -118,3 +118,50 @@ def test_news_abbreviations_do_not_end_sentences(text, expected):
 def test_a_dateline_is_kept_out_of_the_claim_text(sentence, text):
     claims = splitter.extract(sentence).claims(include_all=True)
     assert claims[0]["text"] == text and claims[0]["sentence"] == sentence
+
+
+def test_a_fact_checks_verdict_is_the_articles_own_and_counts_nothing():
+    article = ("Trump said the economy grew by 5 percent last year, the best figure ever.\n\n"
+               "We rate the statement Mostly False.")
+    verdict = splitter.extract(article).claims(include_all=True)[-1]
+    assert verdict["text"] == "We rate the statement Mostly False."
+    assert verdict["claimant"] is None and verdict["claim_type"] == "other claim"
+
+
+@pytest.mark.parametrize("sentence, speaker", [
+    ("Navy spokesman Cmdr. Sean Robertson said the ship was safe.", "Navy spokesman Cmdr. Sean Robertson"),
+    ("Thomas allegedly told officers he had a gun in the car.", "Thomas"),
+])
+def test_claimants_are_names_not_fragments(sentence, speaker):
+    from claims import claimant
+
+    assert claimant.find(sentence) == speaker
+
+
+def test_they_is_the_group_that_last_opened_a_sentence():
+    from claims import claimant
+
+    article = ["Teachers unions said they would strike on Monday.",
+               "Gov. Gretchen Whitmer and Republican leaders announced a budget deal on Tuesday.",
+               "However, they said they don't expect the unions to accept it."]
+    assert claimant.attribute(article)[2] == "Gov. Gretchen Whitmer and Republican leaders"
+
+
+def test_the_president_is_the_president_the_article_names():
+    from claims import claimant
+
+    article = ["US President Donald Trump met Xi Jinping on Monday.",
+               "The president said on Tuesday that China is going to have to make a deal."]
+    assert claimant.name_documents(claimant.attribute(article), " ".join(article)) == [None, "Donald Trump"]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Despite lower interest rates, new car prices are climbing.", "quantity"),
+    ("Omar is one of the first two Muslim women elected to Congress.", "quantity"),
+    ("Patrick W. Carlineo Jr., 55, of Addison, pleaded guilty to threatening a congresswoman.", "other claim"),
+    ("The congresswoman linked the incident to a host's comments on Fox News.", "correlation or causation"),
+])
+def test_claim_types_by_what_the_claim_states(text, kind):
+    from claims import claimtypes
+
+    assert claimtypes.claim_type(text, True) == kind
