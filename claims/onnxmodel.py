@@ -52,7 +52,7 @@ class Encoder:
         self.tokenizer.no_padding()
         self.dim = self.session.get_outputs()[0].shape[1]
 
-    def pooled(self, texts, batch_size: int = 32) -> np.ndarray:
+    def pooled(self, texts, batch_size: int = 16) -> np.ndarray:
         texts = list(texts)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:

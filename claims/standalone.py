@@ -41,24 +41,24 @@ _NOT_NAMES = {
     "Another", "More", "Less", "Than", "Only", "Even", "Just", "Like", "Unlike", "Through", "Into", "About",
     "Mr.", "Mrs.", "Ms.", "Dr.", "Sen.", "Rep.", "Gov.", "President", "Reuters", "AP", "CNN", "BBC",
 }
-_TITLE_WORDS = {"Mr.", "Mrs.", "Ms.", "Dr.", "Sen.", "Rep.", "Gov.", "Gen.", "Lt.", "Col.", "Sgt.", "Capt.", "Cmdr.",
+_TITLE_WORDS = {"Prince", "Princess", "King", "Queen", "Duke", "Duchess", "Lord", "Lady", "Sir", "Dame", "Pope","Mr.", "Mrs.", "Ms.", "Dr.", "Sen.", "Rep.", "Gov.", "Gen.", "Lt.", "Col.", "Sgt.", "Capt.", "Cmdr.",
                 "Prof.", "Rev.", "Judge", "Justice", "President", "Senator", "Secretary", "Minister", "Governor",
                 "Mayor", "Chairman", "Ambassador", "Prime", "Vice", "Chief", "Gov", "Sen", "Rep", "Dr"}
 _ORG_HEADS = (r"company|firm|retailer|carrier|airline|group|agency|ministry|bank|startup|start-up|giant|"
               r"organi[sz]ation|network|manufacturer|maker|automaker|plane-maker|chipmaker|developer|"
               r"insurer|lender|publisher|broadcaster|operator|provider|platform|outlet|newspaper|site|website|"
               r"department|regulator|government|administration|club|team|union|charity|university|school")
-_OPENING_ORG = re.compile(rf"^(?P<np>[Tt]he(?:\s+[\w’'-]+){{0,3}}?\s+(?:{_ORG_HEADS}))(?P<poss>[’']s)?\b(?![\w-])")
+# only the bare description ("The company said"): "The German automaker" or "The group that owns
+# her music" says which one itself
+_OPENING_ORG = re.compile(rf"^(?P<np>[Tt]he\s+(?:{_ORG_HEADS}))(?P<poss>[’']s)?\b(?![\w-])"
+                          r"(?!\s+(?:that|which|who|of|in|at|behind|said to)\b)")
 # a definite thing the article is about: "The deal is valued at ...", "The campaign cost ..."
 # (not "the order", "the agreement", "the ruling": a court's or two parties' documents)
 _OPENING_THING = re.compile(r"^The(?P<mods>(?:\s+[\w’'-]+){0,2}?)\s+(?P<head>deal|plan|program|programme|campaign|"
                             r"project|proposal|policy|listing|offer|sale|contract|bill|investigation|"
                             r"probe|move|initiative|merger|acquisition|takeover|tagline|slogan)\b"
                             r"(?!\s+(?:by|of|from|between|with|to|for)\b)")  # "The order by Judge X" names its own
-_OPENING_PRONOUN = re.compile(r"^(?P<p>He|She|His|Her|Its|It|They|Their)\b(?![’'])")
-_IT_VERB = re.compile(r"^It\s+(?:said|says|has|had|have|will|would|could|can|plans?|planned|reported|announced|"
-                      r"added|expects?|expected|owns|employs|sells|sold|made|makes|hopes|wants|also|"
-                      r"was founded|is based|is headquartered|operates)\b")
+_OPENING_PRONOUN = re.compile(r"^(?P<p>He|She|His|Her|Its|It|They|Their)\b(?![’'])(?!\s+[A-Z])")  # not "He Jianxiong"
 _ACRONYM_DEF = re.compile(r"((?:[A-Z][\w’'-]*\s+(?:of\s+|for\s+|the\s+|and\s+)?){1,7}[A-Z][\w’'-]*)\s+\(([A-Z]{2,6}s?)\)")
 # a closing attribution: '..., McLaughlin said.', '...,” said a WeWork spokesperson when ...'
 _CLOSING = re.compile(r"^(?P<body>.*?[^\s,])(?P<comma>,?)\s*(?P<q>[”\"’]?)\s+(?P<attr>(?:[\w’'.-]+\s+){0,12}?(?:"
@@ -92,7 +92,7 @@ def _names(sentence: str) -> list[str]:
             words.pop()
         if not words:
             continue
-        name = " ".join(words)
+        name = re.sub(r"[’']s?$", "", " ".join(words))  # "Buckley’s" names Buckley
         at_start = sentence[:m.start()].strip(" “\"‘'(—-") == "" and len(m.group().split()) == 1
         if at_start or len(name) < 2:
             continue
@@ -136,7 +136,8 @@ class Memory:
                 if before.get(last, set()) - {words[-2]}:  # "Neumann" after something else than "Adam"
                     self.surnames.add(last)
         self.surnames.update(re.findall(
-            r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Judge|President|Senator|Governor|Mayor|Justice)\.?\s+"
+            r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Judge|President|Senator|Governor|Mayor|Justice|Prince|Princess|King|"
+            r"Queen|Duke|Duchess|Lord|Sir|Dame|Pope)\.?\s+"
             r"(?:[A-Z][\w’'-]+\s+){0,2}([A-Z][\w’'-]+)", text))
         for who in claimants:
             if who and claimant_rules._is_person(who) and len(who.split()) >= 2:
@@ -152,6 +153,7 @@ class Memory:
         after_place_word = Counter(_PLACE.findall(text))
         self.places = {p for p, n in after_place_word.items() if 2 * n >= text.count(p)}
         self.recent: list[list[str]] = []  # people named in each sentence read so far
+        self.gender: dict[str, Counter] = {}
         self.acronym_uses = [(re.compile(rf"(?<!\[)\b{re.escape(short)}\b(?![\]’'])"), short, long)
                              for short, long in self.acronyms.items()]
 
@@ -159,17 +161,34 @@ class Memory:
         return _surname(name) in self.surnames and not name.isupper()
 
     def see(self, sentence: str) -> None:
-        """Remember the people named in a sentence, in order."""
-        self.recent.append([_surname(n) for n in _names(sentence) if self.is_person(n)]
-                           + [w for w in re.findall(r"^\W*([A-Z][\w’'-]+)", sentence) if w in self.surnames])
+        """Remember the people named in a sentence, in order, and, when it names one person,
+        which pronouns it uses for them ("Swift ... her": she)."""
+        people = ([_surname(n) for n in _names(sentence) if self.is_person(n)]
+                  + [w for w in re.findall(r"^\W*([A-Z][\w’'-]+)", sentence) if w in self.surnames])
+        self.recent.append(people)
+        if len(set(people)) == 1:
+            words = set(re.findall(r"\b\w+\b", sentence.lower()))
+            votes = self.gender.setdefault(people[0], Counter())
+            votes["he"] += bool(words & {"he", "his", "him", "himself"})
+            votes["she"] += bool(words & {"she", "her", "hers", "herself"})
 
-    def person(self) -> str | None:
-        """The person a "he" or "she" opening a sentence refers to: the first named in the
-        nearest of the three sentences before it that names one."""
-        for people in reversed(self.recent[-3:]):
-            if people:
-                return people[0] if len(set(people)) == 1 or True else None
-        return None
+    def _gender(self, name: str) -> str | None:
+        votes = self.gender.get(name, Counter())
+        if votes["he"] > votes["she"]:
+            return "he"
+        return "she" if votes["she"] > votes["he"] else None
+
+    def person(self, pronoun: str = "", rest: str = "") -> str | None:
+        """The person a "he" or "she" opening a sentence refers to: of the people named in
+        the three sentences before it, the one the article has named most so far (the
+        nearest on a tie)."""
+        want = {"he": "he", "his": "he", "she": "she", "her": "she"}.get(pronoun.lower())
+        recent = [p for people in self.recent[-3:] for p in people
+                  if p not in rest and (not want or self._gender(p) in (want, None))]  # not "He urged Mr. Trump"
+        if not recent:
+            return None
+        seen = Counter(p for people in self.recent for p in people)  # the story's main person first
+        return max(dict.fromkeys(reversed(recent)), key=lambda p: seen[p])
 
     def topic(self) -> str | None:
         """The organisation the article names most often (at least twice), not a place
@@ -178,8 +197,10 @@ class Memory:
         return best[0][0] if best and best[0][1] >= 2 else None
 
 
-def _drop_attribution(text: str, who: str | None) -> tuple[str, bool]:
-    """``text`` without the attribution its claimant ``who`` holds, and whether one was dropped."""
+def _drop_attribution(text: str, who: str | None) -> tuple[str, bool | str]:
+    """``text`` without the attribution its claimant ``who`` holds, and which was dropped:
+    False, True (a closing one, or quotation marks) or "opening" ("Google said it ...": the
+    pronoun that follows is the speaker; inside a quotation "it" is something else)."""
     if not who:
         return text, False
     name = _surname(who)
@@ -201,7 +222,7 @@ def _drop_attribution(text: str, who: str | None) -> tuple[str, bool]:
         body = m.group("body").strip()
         if body[:1] in "“\"" and (body.count("”") or body.count('"') >= 2):
             body = re.sub(r"[”\"](?=[.!]?$)", "", body[1:])
-        return _terminate(body[:1].upper() + body[1:]), True
+        return _terminate(body[:1].upper() + body[1:]), "opening"
     return text, False
 
 
@@ -228,16 +249,16 @@ def rewrite(text: str, who: str | None, memory: Memory) -> tuple[str, bool]:
         form = _PRONOUN_FORMS[word.lower()]
         ref = None
         # "Trump said he would ...": Trump; "Google said it will ...": Google
-        if dropped and who and form == "person" and (memory.is_person(who) or claimant_rules._is_person(who)):
+        opening = dropped == "opening" and who
+        if opening and form == "person" and (memory.is_person(who) or claimant_rules._is_person(who)):
             ref = _surname(who)
-        elif dropped and who and form == "org" and not memory.is_person(who) and len(who.split()) <= 6:
+        elif opening and form == "org" and not memory.is_person(who) and len(who.split()) <= 6:
             ref = who
-        elif dropped and who and form == "plural" and claimant_rules._is_plural(who):
+        elif opening and form == "plural" and claimant_rules._is_plural(who):
             ref = who
         elif form == "person" and not dropped:
-            ref = memory.person()
-        elif form == "org" and (word == "Its" or _IT_VERB.match(out)):
-            ref = memory.topic()
+            ref = memory.person(word, out[m.end():])
+        # "It"/"Its" otherwise is left as written: a product, a plan, a place ... no guess
         if ref:
             out = (_possessive(ref) if word in ('His', 'Her', 'Its', 'Their') else f"[{ref}]") + out[m.end():]
         elif word != "It" or re.match(r"^It\s+(?:does|did|do|doesn[’']t|didn[’']t|is not|isn[’']t)\b", out):
