@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
-from .exporting import claim_filters
+from .filters import ClaimFilter
 from .registry import RegistryError, validate_url
 
 CLAIM_REVIEWED_MAX = 75
@@ -153,11 +153,11 @@ def _drop_empty(d: dict) -> dict:
     return {k: v for k, v in d.items() if v not in (None, "", {}, [])}
 
 
-def review_items(db: Database, publisher: Publisher, *, statuses=(), article_id=None, claim_type=None,
-                 min_checkworthiness=None, since=None) -> Iterator[tuple[int, dict]]:
-    """``(claim_id, ClaimReview)`` for every claim with a verdict matching the filters, streamed."""
-    where, params = claim_filters(db, statuses=statuses, article_id=article_id, claim_type=claim_type,
-                                  min_checkworthiness=min_checkworthiness, since=since)
+def review_items(db: Database, publisher: Publisher, **filters) -> Iterator[tuple[int, dict]]:
+    """``(claim_id, ClaimReview)`` for every claim with a verdict matching the filters
+    (``claims.filters.ClaimFilter`` options, sort included), streamed."""
+    chosen = ClaimFilter.of(**filters)
+    where, params = chosen.where(db, "c")
     where.insert(0, "st.kind = 'verdict'")
     sql = f"""
         SELECT c.id, c.text, c.claimant, c.updated_at, st.rating_value, st.best_rating,
@@ -165,15 +165,31 @@ def review_items(db: Database, publisher: Publisher, *, statuses=(), article_id=
                a.url AS article_url, a.title AS article_title, a.outlet, a.published,
                (SELECT e.at FROM claim_events e
                  WHERE e.claim_id = c.id AND e.action IN ('status', 'status-forced') AND e.new_value = c.status
-                 ORDER BY e.id DESC LIMIT 1) AS verdict_at
+                 ORDER BY e.id DESC LIMIT 1) AS verdict_at,
+               (SELECT json_group_array(json_object('url', r.url, 'headline', r.title, 'published', r.published,
+                                                    'outlet', r.outlet))
+                  FROM (SELECT a2.* FROM claim_appearances ap JOIN claims c2 ON c2.id = ap.repeat_id
+                        JOIN articles a2 ON a2.id = c2.article_id
+                        WHERE ap.claim_id = c.id AND ap.state = 'grouped' ORDER BY ap.repeat_id) r) AS repeats
         FROM claims c
         JOIN statuses st ON st.name = c.status
         LEFT JOIN articles a ON a.id = c.article_id
         WHERE {' AND '.join(where)}
-        ORDER BY c.id
+        ORDER BY {chosen.order_by('c')}
     """
     cursor = db.conn.execute(sql, params)  # filters are checked now, before anything is written
     return _items(cursor, publisher)
+
+
+def _creative_work(a: dict) -> dict:
+    publisher_of_article = {"@type": "Organization", "name": a["outlet"]} if a.get("outlet") else None
+    return _drop_empty({
+        "@type": "CreativeWork",
+        "url": a["url"],
+        "headline": a.get("headline"),
+        "datePublished": _iso_date(a.get("published")),
+        "publisher": publisher_of_article,
+    })
 
 
 def _items(cursor, publisher: Publisher) -> Iterator[tuple[int, dict]]:
@@ -194,16 +210,11 @@ def _items(cursor, publisher: Publisher) -> Iterator[tuple[int, dict]]:
         elif row["outlet"]:
             # The article says it in its own voice: the outlet is the claimant.
             claimant = {"@type": "Organization", "name": row["outlet"]}
-        appearance = None
-        if row["article_url"]:
-            publisher_of_article = {"@type": "Organization", "name": row["outlet"]} if row["outlet"] else None
-            appearance = _drop_empty({
-                "@type": "CreativeWork",
-                "url": row["article_url"],
-                "headline": row["article_title"],
-                "datePublished": _iso_date(row["published"]),
-                "publisher": publisher_of_article,
-            })
+        seen = [{"url": row["article_url"], "headline": row["article_title"], "published": row["published"],
+                 "outlet": row["outlet"]}] + json.loads(row["repeats"] or "[]")
+        # every article the claim appeared in (claims/repeats.py): one object, or a list when several
+        appearances = [_creative_work(a) for a in seen if a.get("url")]
+        appearance = appearances[0] if len(appearances) == 1 else appearances or None
         item = _drop_empty({
             "@context": "https://schema.org",
             "@type": "ClaimReview",

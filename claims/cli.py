@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import articles, exporting, publishing, registry, splitter
-from . import factchecks as factchecks_lib, matching
+from . import factchecks as factchecks_lib, matching, repeats
 from .registry import RegistryError
 
 STATUS_HELP = "unreviewed, in-review, true, mostly-true, half-true, misleading, mostly-false, false, unproven, not-checkable"
@@ -32,6 +32,13 @@ def db_option(fn):
     return wrapper
 
 
+def by_option(help: str, dest: str = "actor"):
+    """--by NAME: who makes the change. Without it, CLAIMS_USER, else the name saved with
+    `claims config user NAME`; with none of them a write is refused (claims.config)."""
+    return click.option("--by", dest, metavar="NAME",
+                        help=f"{help} (default: env CLAIMS_USER, else the name saved by `claims config user`)")
+
+
 def output_options(fn):
     for decorator in reversed([
         click.option("--json", "fmt", flag_value="json", default=True, help="JSON array (default)"),
@@ -43,6 +50,38 @@ def output_options(fn):
     return fn
 
 
+FILTER_NAMES = ("statuses", "article_id", "claim_type", "min_checkworthiness", "since", "claimant", "assigned",
+                "repeats", "sort", "reverse")
+
+
+def filter_options(fn):
+    """The options that choose claims, the same for list, export and lint (claims.filters):
+    the command receives them as one ``filters`` dict."""
+    for decorator in reversed([
+        click.option("--status", "statuses", multiple=True, help="Only claims with this status (repeatable)"),
+        click.option("--article", "article_id", type=int, help="Only claims from this article"),
+        click.option("--claim-type", help="Only claims of this type (e.g. quantity, 'not a claim')"),
+        click.option("--min-checkworthiness", type=float, help="Only claims scoring at least this (0-1)"),
+        click.option("--since", help="Only claims added on or after this date (YYYY-MM-DD) or time"),
+        click.option("--claimant", help="Only claims by this claimant (any case)"),
+        click.option("--assigned", metavar="NAME", help="Only claims assigned to NAME"),
+        click.option("--repeats", is_flag=True, help="Include claims grouped as repeats of an earlier claim "
+                     "(hidden by default: reviewers work on the first)"),
+        click.option("--sort", type=click.Choice(["id", "checkworthiness", "added", "updated"]), default="id",
+                     show_default=True, help="Order: id, most check-worthy, newest added, or latest changed first"),
+        click.option("--reverse", is_flag=True, help="The other way round"),
+    ]):
+        fn = decorator(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        filters = {name: kwargs.pop(name) for name in FILTER_NAMES}
+        filters["statuses"] = tuple(filters["statuses"])
+        return fn(*args, filters=filters, **kwargs)
+
+    return wrapper
+
+
 def emit(rows, fmt: str):
     """Print rows in the chosen format, streaming."""
     rows = iter(rows)
@@ -52,10 +91,7 @@ def emit(rows, fmt: str):
     elif fmt == "csv":
         exporting.write_csv(rows, sys.stdout, for_reviewers=False)
     elif fmt == "table":
-        from tabulate import tabulate
-
-        rows = [{k: _short(v) for k, v in r.items()} for r in rows]
-        click.echo(tabulate(rows, headers="keys") if rows else "(no rows)")
+        click.echo(_table(rows))
     else:
         first = True
         click.echo("[", nl=False)
@@ -65,13 +101,29 @@ def emit(rows, fmt: str):
         click.echo("\n]" if not first else "]")
 
 
-def _short(value, width=60):
-    if isinstance(value, str) and len(value) > width:
-        return value[: width - 1] + "…"
-    return value
+def _table(rows, width=None) -> str:
+    """Rows as a table for reading: long text wraps (at ``width``, else what fits the
+    terminal beside the other columns) instead of being cut."""
+    import shutil
+
+    from tabulate import tabulate
+
+    rows = list(rows)
+    if not rows:
+        return "(no rows)"
+    columns = list(rows[0])
+    wide = [c for c in ("text", "claimant") if c in columns]
+    if width is None:
+        others = sum(max(len(c), *(len(str(r[c] if r[c] is not None else "")) for r in rows)) + 2
+                     for c in columns if c not in wide)
+        width = max(30, shutil.get_terminal_size((120, 24)).columns - others - 2 - 22 * ("claimant" in wide))
+    # the claim text wraps at ``width``; any other long column (a note, a URL, an old value) at 40
+    limits = [width if c == "text" else 20 if c == "claimant" else 40 for c in columns]
+    return tabulate([[r[c] for c in columns] for r in rows], headers=columns, maxcolwidths=limits)
 
 
-LIST_COLUMNS = ["id", "status", "checkworthiness", "claim_type", "claimant", "text", "article_id", "version"]
+LIST_COLUMNS = ["id", "status", "checkworthiness", "claim_type", "claimant", "text", "article_id", "version", "assignee",
+                "seen"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -87,6 +139,44 @@ def cli():
     """
 
 
+@cli.group()
+def config():
+    """Settings of this user (a small JSON file in the user's config folder).
+
+    \b
+    Example:
+        claims config user "Alice Example"
+        claims config user
+    """
+
+
+@config.command(name="user")
+@click.argument("name", required=False)
+def config_user(name):
+    """Save NAME as the reviewer every change is recorded under, or print the saved one.
+
+    A write without --by takes CLAIMS_USER, else this name; with neither it is refused.
+    The file is config.json in the user's config folder (CLAIMS_CONFIG_DIR overrides it).
+
+    \b
+    Example:
+        claims config user "Alice Example"
+    """
+    from . import config as settings
+
+    try:
+        if name is None:
+            current = settings.describe_user()
+            if current is None:
+                raise click.ClickException("no reviewer name yet: save one with: claims config user NAME")
+            click.echo(f"{current[0]} ({current[1]})")
+            return
+        path = settings.save_user(name)
+    except RegistryError as e:
+        raise click.ClickException(str(e))
+    click.echo(f"changes will be recorded as {name.strip()!r} (saved in {path})")
+
+
 @cli.command()
 @click.argument("article", nargs=-1, required=True)
 @click.option("--url", help="Where the article was published")
@@ -97,7 +187,7 @@ def cli():
 @click.option("--dry-run", is_flag=True, help="Write nothing; print what would be stored as JSON")
 @click.option("--all", "include_all", is_flag=True, help="Include every sentence, checkable or not")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON")
-@click.option("--by", "actor", help="Who is adding it (recorded in history)")
+@by_option("Who is adding it (recorded in history)")
 @click.option("--no-links", is_flag=True, help="Do not look for earlier checks of the new claims")
 @db_option
 def extract(article, url, title, outlet, published, encoding, dry_run, include_all, as_json, actor, no_links, db_path):
@@ -111,7 +201,9 @@ def extract(article, url, title, outlet, published, encoding, dry_run, include_a
         claims extract article.txt --url https://example.com/story --outlet Example
         claims extract page.html --dry-run --all
     """
-    # Read and check every input before writing anything.
+    # Read and check every input (and who is adding them) before writing anything.
+    if not dry_run:
+        actor = registry.actor_of(actor)
     raws = [articles.read_article(path, encoding=encoding) for path in article]
     db = None if dry_run else registry.open_registry(db_path)
     results = []
@@ -154,8 +246,14 @@ def extract(article, url, title, outlet, published, encoding, dry_run, include_a
     else:
         # Many articles go through the bulk path: batches, one transaction each.
         registry.add_articles(db, extracted(), actor=actor, provenance=splitter.provenance(), on_batch=stored)
+        added = [r["article_id"] for r in results if r["added"]]
+        # a claim that says the same as one stored before is an appearance of it (claims/repeats.py)
+        grouped = repeats.group_new_claims(db, registry.claim_ids_of_articles(db, added), actor=actor)
+        for first, repeat in grouped:
+            if not as_json:
+                click.echo(f"claim {repeat} repeats claim {first}: grouped with it (claims ungroup {repeat} to undo)")
         if not no_links:  # suggest earlier checks of the new claims (claims show lists them)
-            matching.suggest_links_for_articles(db, [r["article_id"] for r in results if r["added"]])
+            matching.suggest_links_for_articles(db, added)
     if dry_run:
         out = results[0] if len(results) == 1 else results
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
@@ -170,7 +268,7 @@ def extract(article, url, title, outlet, published, encoding, dry_run, include_a
 @click.option("--source", "sources", multiple=True, help="Source URL (repeatable)")
 @click.option("--status", help=f"Initial status: {STATUS_HELP}")
 @click.option("--note", help="Note for the history")
-@click.option("--by", "actor", help="Who is adding it")
+@by_option("Who is adding it")
 @db_option
 def add(text, article_id, claimant, sources, status, note, actor, db_path):
     """Add a claim by hand.
@@ -187,52 +285,77 @@ def add(text, article_id, claimant, sources, status, note, actor, db_path):
         db, text, article_id=article_id, claimant=claimant, sources=sources, status=status,
         note=note, actor=actor,
     )
+    # a claim added by hand was chosen by a person: matched whatever its score
+    grouped = repeats.group_new_claims(db, [claim_id], actor=actor, min_checkworthiness=0.0) if added else []
     if added:
-        matching.suggest_links(db, [claim_id])
+        matching.suggest_links(db, [claim_id], min_checkworthiness=0.0)
     click.echo(f"claim {claim_id} added" if added else f"claim {claim_id} already in the registry")
+    for first, repeat in grouped:
+        click.echo(f"claim {repeat} repeats claim {first}: grouped with it (claims ungroup {repeat} to undo)")
 
 
 @cli.command(name="list")
-@click.option("--status", "statuses", multiple=True, help="Only claims with this status (repeatable)")
-@click.option("--article", "article_id", type=int, help="Only claims from this article")
+@filter_options
 @click.option("--search", help="Only claims matching this full-text search")
 @click.option("--limit", type=int, help="At most this many")
 @output_options
+@click.option("--width", type=click.IntRange(20, 1000), help="--table: wrap the claim text at this many characters "
+              "(default: what fits the terminal)")
 @db_option
-def list_(statuses, article_id, search, limit, fmt, db_path):
-    """List claims.
+def list_(filters, search, limit, fmt, width, db_path):
+    """List claims: the same filters and order as claims export.
 
     \b
     Example:
-        claims list --status unreviewed --table
+        claims list --status unreviewed --sort checkworthiness --table
+        claims list --assigned bob --claim-type quantity --nl
         claims list --search injunction --nl
     """
-    db = registry.open_registry(db_path)
-    rows = registry.iter_claims(db, statuses=statuses, article_id=article_id, search=search, limit=limit)
-    emit(({k: r[k] for k in LIST_COLUMNS} for r in rows), fmt)
+    db = registry.open_registry(db_path, create=False)
+    rows = registry.iter_claims(db, search=search, limit=limit, **filters)
+    rows = ({k: r[k] for k in LIST_COLUMNS} for r in rows)
+    if fmt == "table":
+        click.echo(_table(rows, width))
+    else:
+        emit(rows, fmt)
 
 
 @cli.command()
 @click.argument("claim_id")
+@click.option("--json", "as_json", is_flag=True, help="Everything as one JSON object instead of a page")
+@click.option("--width", type=click.IntRange(40, 400), help="Wrap the page at this many characters (default: the terminal's, at most 100)")
 @db_option
-def show(claim_id, db_path):
-    """Show a claim with its article context, sources and history.
+def show(claim_id, as_json, width, db_path):
+    """Show a claim: its text, article context with the claim marked, sources, history.
 
     \b
     Example:
         claims show 3
+        claims show 3 --json
     """
-    db = registry.open_registry(db_path)
-    claim = registry.get_claim(db, claim_id)
-    out = dict(claim)
-    if claim["article_id"] is not None:
-        article = registry.get_article(db, claim["article_id"])
-        out["article"] = {k: article[k] for k in ("id", "title", "url", "outlet", "published")}
-    out["context"] = registry.context(db, claim)
-    out["sources"] = registry.sources_for(db, claim["id"])
-    out["history"] = registry.history(db, claim["id"])
-    out["links"] = matching.links_for(db, claim["id"])
-    click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    from . import claimpage
+
+    db = registry.open_registry(db_path, create=False)
+    details = claimpage.details(db, claim_id)
+    click.echo(claimpage.as_json(details) if as_json else claimpage.render(details, claimpage.terminal_width(width)))
+
+
+@cli.command()
+@click.argument("claim_id")
+@click.option("--note", help="Why (recorded in history)")
+@by_option("Who decided")
+@db_option
+def ungroup(claim_id, note, actor, db_path):
+    """Undo a grouping: CLAIM_ID, grouped as a repeat of an earlier claim, is a claim of its
+    own again (recorded in both claims' histories; the two are never grouped again).
+
+    \b
+    Example:
+        claims ungroup 31 --note "different year" --by alice
+    """
+    db = registry.open_registry(db_path, create=False)
+    appearance = repeats.split(db, claim_id, actor=actor, note=note)
+    click.echo(f"claim {appearance['repeat_id']} is no longer grouped with claim {appearance['claim_id']}")
 
 
 @cli.command()
@@ -240,7 +363,7 @@ def show(claim_id, db_path):
 @click.argument("status")
 @click.option("--note", help="Why (recorded in history). With a verdict: its public explanation, "
                              "published by claims publish; otherwise internal")
-@click.option("--by", "actor", help="Who decided")
+@by_option("Who decided")
 @click.option("--force", is_flag=True, help="Set a verdict without a source (needs --note, which stays internal)")
 @db_option
 def status(claim_id, status, note, actor, force, db_path):
@@ -255,7 +378,7 @@ def status(claim_id, status, note, actor, force, db_path):
         claims status 3 in-review --by alice
         claims status 3 true --note "Matches the court order" --by alice
     """
-    db = registry.open_registry(db_path)
+    db = registry.open_registry(db_path, create=False)
     before = registry.get_claim(db, claim_id)["status"]
     claim = registry.set_status(db, claim_id, status, note=note, actor=actor, force=force)
     if before == claim["status"] and note and claim["version"] > 1:
@@ -266,13 +389,76 @@ def status(claim_id, status, note, actor, force, db_path):
 
 @cli.command()
 @click.argument("claim_id")
+@click.option("--text", help="The claim as it should read (the extracted sentence and its span stay)")
+@click.option("--claimant", help="Who made the claim (an empty value clears it)")
+@click.option("--claim-type", help="One of: quantity, correlation or causation, current laws or rules, "
+              "prediction, personal experience, other claim, not a claim")
+@click.option("--not-a-claim", is_flag=True, help="The sentence states no claim: type 'not a claim', not checkable")
+@click.option("--note", help="Why (recorded with each change)")
+@by_option("Who corrected it")
+@db_option
+def edit(claim_id, text, claimant, claim_type, not_a_claim, note, actor, db_path):
+    """Correct a claim's text, claimant or type; each change is recorded in its history.
+
+    Every changed field is one event with the old and new value; the version goes up by
+    one; search finds the new text. The sentence the claim was extracted from and its
+    place in the article never change.
+
+    \b
+    Example:
+        claims edit 3 --claimant "Judge Dabney Friedrich" --note "the order names her" --by alice
+        claims edit 5 --text "ICE may use IRS data on 7 million people" --by alice
+        claims edit 9 --not-a-claim --note "a headline" --by alice
+    """
+    db = registry.open_registry(db_path, create=False)
+    claim, changes = registry.edit_claim(db, claim_id, text=text, claimant=claimant, claim_type=claim_type,
+                                         not_a_claim=not_a_claim, note=note, actor=actor)
+    if not changes:
+        click.echo(f"claim {claim['id']}: nothing changed")
+    for field, (old, new) in changes.items():
+        click.echo(f"claim {claim['id']}: {field} {json.dumps(old, ensure_ascii=False)} -> "
+                   f"{json.dumps(new, ensure_ascii=False)}")
+    if changes:
+        click.echo(f"claim {claim['id']}: now version {claim['version']}")
+
+
+@cli.command()
+@click.argument("claim_ids", metavar="ID...", nargs=-1, required=True)
+@click.option("--to", "to", metavar="NAME", help="The reviewer to give the claims to")
+@click.option("--unassign", is_flag=True, help="Give the claims to nobody")
+@click.option("--note", help="Note for the history")
+@by_option("Who assigns them")
+@db_option
+def assign(claim_ids, to, unassign, note, actor, db_path):
+    """Give claims to a reviewer (recorded in each claim's history).
+
+    `claims list --assigned NAME` lists a reviewer's claims; the CSV export and the claim
+    page show the assignee. An assignment does not change a claim's version.
+
+    \b
+    Example:
+        claims assign 3 4 9 --to bob --by alice
+        claims list --assigned bob --table
+        claims assign 4 --unassign --by alice
+    """
+    if (to is None) == (not unassign):
+        raise click.UsageError("give --to NAME or --unassign")
+    db = registry.open_registry(db_path, create=False)
+    changed = registry.assign(db, claim_ids, None if unassign else to, note=note, actor=actor)
+    who = "nobody" if unassign else to.strip()
+    click.echo(f"{len(changed)} claims assigned to {who}" + (
+        f" ({len(set(claim_ids)) - len(changed)} already were)" if len(changed) < len(set(claim_ids)) else ""))
+
+
+@cli.command()
+@click.argument("claim_id")
 @click.argument("url", required=False)
 @click.option("--title", help="Title of the source")
 @click.option("--kind", default="other", show_default=True,
               type=click.Choice(["court filing", "official document", "statement", "news report", "dataset", "other"]))
 @click.option("--stance", default="context", show_default=True, type=click.Choice(["supports", "refutes", "context"]))
 @click.option("--note", help="Note")
-@click.option("--by", "actor", help="Who added (or removed) it")
+@by_option("Who added (or removed) it")
 @click.option("--list", "list_", is_flag=True, help="List the claim's sources instead")
 @click.option("--remove", "remove_id", metavar="SOURCE_ID", help="Remove this source from the claim (recorded in history)")
 @click.option("--force", is_flag=True, help="With --remove: remove the last source of a verdict that needs one (needs --note)")
@@ -292,7 +478,7 @@ def source(claim_id, url, title, kind, stance, note, actor, list_, remove_id, fo
     """
     if sum([url is not None, list_, remove_id is not None]) != 1:
         raise click.UsageError("give exactly one of URL, --list or --remove SOURCE_ID")
-    db = registry.open_registry(db_path)
+    db = registry.open_registry(db_path, create=False)
     if list_:
         claim = registry.get_claim(db, claim_id)
         emit(registry.sources_for(db, claim["id"]), fmt)
@@ -322,7 +508,7 @@ def article(article_id, url, title, outlet, author, published, db_path):
         claims article 1
         claims article 1 --url https://www.example.com/story --published 2025-05-12
     """
-    db = registry.open_registry(db_path)
+    db = registry.open_registry(db_path, create=False)
     row = registry.update_article(db, article_id, url=url, title=title, outlet=outlet, author=author,
                                   published=published)
     out = {k: row[k] for k in ("id", *registry.ARTICLE_FIELDS, "sha256", "added_at")}
@@ -340,7 +526,7 @@ def history(claim_id, fmt, db_path):
     Example:
         claims history 3 --table
     """
-    db = registry.open_registry(db_path)
+    db = registry.open_registry(db_path, create=False)
     emit(registry.history(db, claim_id), fmt)
 
 
@@ -356,21 +542,9 @@ def search(query, limit, fmt, db_path):
     Example:
         claims search "criminal investigations"
     """
-    db = registry.open_registry(db_path)
+    db = registry.open_registry(db_path, create=False)
     rows = registry.search(db, query, limit=limit)
     emit(({k: r[k] for k in LIST_COLUMNS} for r in rows), fmt)
-
-
-def filter_options(fn):
-    for decorator in reversed([
-        click.option("--status", "statuses", multiple=True, help="Only claims with this status (repeatable)"),
-        click.option("--article", "article_id", type=int, help="Only claims from this article"),
-        click.option("--claim-type", help="Only claims of this type"),
-        click.option("--min-checkworthiness", type=float, help="Only claims scoring at least this (0-1)"),
-        click.option("--since", help="Only claims added on or after this date (YYYY-MM-DD) or time"),
-    ]):
-        fn = decorator(fn)
-    return fn
 
 
 def publisher_options(fn):
@@ -402,7 +576,7 @@ def _publisher(config, publisher_name, publisher_url, publisher_logo, review_url
 @publisher_options
 @click.option("--check", is_flag=True, help="ClaimReview: lint each item as it is written; exit 1 on errors")
 @db_option
-def export(statuses, article_id, claim_type, min_checkworthiness, since, fmt, output, bom,
+def export(filters, fmt, output, bom,
            publisher_name, publisher_url, publisher_logo, review_url, config, check, db_path):
     """Export claims: CSV for reviewers (with empty columns for their verdicts), JSON,
     or ClaimReview JSON-LD.
@@ -425,9 +599,7 @@ def export(statuses, article_id, claim_type, min_checkworthiness, since, fmt, ou
         raise click.UsageError("--bom is for --format csv")
     if check and fmt != "claimreview":
         raise click.UsageError("--check is for --format claimreview")
-    db = registry.open_registry(db_path)
-    filters = dict(statuses=statuses, article_id=article_id, claim_type=claim_type,
-                   min_checkworthiness=min_checkworthiness, since=since)
+    db = registry.open_registry(db_path, create=False)
     findings = [] if check else None
     if fmt == "claimreview":
         publisher = claimreview.require_publisher(
@@ -463,7 +635,7 @@ def _report_findings(findings, *, strict: bool) -> None:
 @cli.command(name="import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Check and print what would change; write nothing")
-@click.option("--by", help="Reviewer's name, for rows with an empty reviewer column")
+@by_option("Reviewer's name, for rows with an empty reviewer column", dest="by")
 @click.option("--force", is_flag=True, help="Apply rows whose claim changed since the export (recorded in history)")
 @click.option("--encoding", help="Text encoding of FILE (default UTF-8, with or without a BOM)")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON")
@@ -484,7 +656,7 @@ def import_(file, dry_run, by, force, encoding, as_json, db_path):
     """
     from . import importing
 
-    db = registry.open_registry(db_path)
+    db = registry.open_registry(db_path, create=False)
     try:
         report = importing.import_csv(db, file, by=by, force=force, encoding=encoding, dry_run=dry_run)
     except importing.ImportRefused as e:
@@ -509,7 +681,7 @@ def import_(file, dry_run, by, force, encoding, as_json, db_path):
 @publisher_options
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too")
 @db_option
-def lint(file, statuses, article_id, claim_type, min_checkworthiness, since,
+def lint(file, filters,
          publisher_name, publisher_url, publisher_logo, review_url, config, strict, db_path):
     """Check ClaimReview for what consumers reject (errors) or warn about (warnings).
 
@@ -530,10 +702,8 @@ def lint(file, statuses, article_id, claim_type, min_checkworthiness, since,
     if file:
         items = claimreview.read_items(file)
     else:
-        db = registry.open_registry(db_path)
-        items = claimreview.review_items(db, publisher, statuses=statuses, article_id=article_id,
-                                         claim_type=claim_type, min_checkworthiness=min_checkworthiness,
-                                         since=since)
+        db = registry.open_registry(db_path, create=False)
+        items = claimreview.review_items(db, publisher, **filters)
     checked = 0
     findings = []
     for label, problems in claimreview.lint_items(items, publisher_url=publisher.url):
@@ -846,7 +1016,7 @@ def link():
 
 def _decide(state):
     @click.argument("link_id")
-    @click.option("--by", "actor", help="Who decided")
+    @by_option("Who decided")
     @click.option("--note", help="Why (recorded in history)")
     @db_option
     def command(link_id, actor, note, db_path):

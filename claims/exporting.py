@@ -2,22 +2,23 @@
 
 import contextlib
 import csv
-import datetime
 import itertools
 import json
 import operator
 import os
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Optional
+from typing import IO, Iterable, Iterator
 
 from sqlite_utils import Database
 
-from .registry import RegistryError, validate_status
+from .filters import ClaimFilter, claim_filters, parse_since  # noqa: F401 (claim_filters, parse_since: here before)
+from .registry import RegistryError
 
-REVIEWER_COLUMNS = ["new_status", "note", "source_url", "source_title", "source_stance", "reviewer"]
+REVIEWER_COLUMNS = ["new_status", "note", "source_url", "source_title", "source_stance",
+                    "new_claim", "new_claimant", "new_claim_type", "reviewer"]
 EXPORT_COLUMNS = [
     "id", "claim", "sentence", "claimant", "article_title", "article_url", "claim_type",
-    "checkable", "checkworthiness", "status", "sources", "version",
+    "checkable", "checkworthiness", "status", "sources", "version", "assignee",
 ] + REVIEWER_COLUMNS
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -45,59 +46,14 @@ def unneutralise(value: str) -> str:
     return value
 
 
-def parse_since(since: Optional[str]) -> Optional[str]:
-    """``--since`` as a string comparable with the registry's UTC ``created_at`` times."""
-    if since is None or not since.strip():
-        return None
-    since = since.strip()
-    try:
-        if len(since) == 10:
-            return datetime.date.fromisoformat(since).isoformat()
-        moment = datetime.datetime.fromisoformat(since)
-    except ValueError:
-        raise RegistryError(f"--since must be a date (YYYY-MM-DD) or an ISO 8601 time, not {since!r}")
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return moment.astimezone(datetime.timezone.utc).isoformat(timespec="milliseconds")
-
-
-def claim_filters(db: Database, *, statuses=(), article_id=None, claim_type=None,
-                  min_checkworthiness=None, since=None, alias="c") -> tuple[list[str], list]:
-    """WHERE clauses and parameters for the export filters, checked first."""
-    where, params = [], []
-    if statuses:
-        for s in statuses:
-            validate_status(db, s)
-        where.append(f"{alias}.status IN ({', '.join('?' for _ in statuses)})")
-        params.extend(statuses)
-    if article_id is not None:
-        where.append(f"{alias}.article_id = ?")
-        params.append(article_id)
-    if claim_type:
-        where.append(f"{alias}.claim_type = ?")
-        params.append(claim_type)
-    if min_checkworthiness is not None:
-        if not 0 <= min_checkworthiness <= 1:
-            raise RegistryError(f"--min-checkworthiness must be between 0 and 1, not {min_checkworthiness}")
-        where.append(f"{alias}.checkworthiness >= ?")
-        params.append(min_checkworthiness)
-    since = parse_since(since)
-    if since:
-        where.append(f"{alias}.created_at >= ?")
-        params.append(since)
-    return where, params
-
-
-def export_rows(db: Database, *, statuses=(), article_id=None, claim_type=None,
-                min_checkworthiness=None, since=None, sources_as: str = "urls") -> Iterator[dict]:
+def export_rows(db: Database, *, sources_as: str = "urls", **filters) -> Iterator[dict]:
     """One dict per claim in ``EXPORT_COLUMNS`` order (without the reviewer columns),
     streamed from one query: memory stays flat however many claims match.
 
     ``sources_as="urls"`` joins the source URLs with spaces (for CSV);
     ``"list"`` gives a list of ``{url, title, kind, stance}`` (for JSON).
     """
-    sql, params = export_query(db, statuses=statuses, article_id=article_id, claim_type=claim_type,
-                               min_checkworthiness=min_checkworthiness, since=since, sources_as=sources_as)
+    sql, params = export_query(db, sources_as=sources_as, **filters)
     cursor = db.conn.execute(sql, params)  # filters are checked now, before anything is written
     return _export_rows(cursor, sources_as)
 
@@ -126,16 +82,16 @@ def write_export_csv(db: Database, out: IO[str], *, bom: bool = False, **filters
     return next(counter)
 
 
-def export_query(db: Database, *, statuses=(), article_id=None, claim_type=None,
-                 min_checkworthiness=None, since=None, sources_as: str = "urls",
-                 neutralised: bool = False) -> tuple[str, list]:
-    """The SQL and parameters behind ``export_rows``; the filters are checked here.
+def export_query(db: Database, *, sources_as: str = "urls", neutralised: bool = False,
+                 **filters) -> tuple[str, list]:
+    """The SQL and parameters behind ``export_rows``; the filters (``claims.filters.ClaimFilter``
+    options, sort included) are checked here.
 
     ``neutralised=True`` (CSV only) neutralises formula cells in SQL and adds the empty
     reviewer columns: every row is then exactly what ``write_csv`` would write.
     """
-    where, params = claim_filters(db, statuses=statuses, article_id=article_id, claim_type=claim_type,
-                                  min_checkworthiness=min_checkworthiness, since=since)
+    chosen = ClaimFilter.of(**filters)
+    where, params = chosen.where(db, "c")
     n = _neutralise_sql if neutralised else (lambda expr: expr)
     if sources_as == "list":
         sources_sql = ("(SELECT json_group_array(json_object('id', s.id, 'url', s.url, 'title', s.title, "
@@ -151,12 +107,12 @@ def export_query(db: Database, *, statuses=(), article_id=None, claim_type=None,
                {n('a.title')} AS article_title, {n('a.url')} AS article_url, {n('c.claim_type')} AS claim_type,
                c.checkable, c.checkworthiness, c.status,
                {sources_sql} AS sources,
-               c.version{reviewer}
+               c.version, {n('c.assignee')} AS assignee{reviewer}
         FROM claims c LEFT JOIN articles a ON a.id = c.article_id
     """
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY c.id"
+    sql += f" ORDER BY {chosen.order_by('c')}"
     return sql, params
 
 

@@ -16,6 +16,8 @@ What a row can change, all recorded in ``claim_events`` under the reviewer's nam
   ``source_kind``): one source added, unless the claim already has that URL.
 - ``note``: recorded with the status change, or on its own; a note the claim's history
   already holds is not recorded again.
+- ``new_claim``, ``new_claimant``, ``new_claim_type``: corrections, checked and recorded as
+  ``claims edit`` records them (``registry.check_edit``); an empty cell changes nothing.
 
 So importing the same file twice changes nothing the second time. A row whose claim has
 changed since the export (its ``version`` differs) or whose ``claim`` text no longer
@@ -30,6 +32,7 @@ from typing import Iterator, Optional
 from sqlite_utils import Database
 
 from . import registry
+from .config import check_name, current_user
 from .exporting import EXPORT_COLUMNS, unneutralise
 from .models import SourceKind, Stance
 from .registry import RegistryError
@@ -37,7 +40,9 @@ from .registry import RegistryError
 #: Columns the importer reads; every other column is ignored (and reported).
 KNOWN_COLUMNS = EXPORT_COLUMNS + ["source_kind"]
 #: Columns whose values can change the registry.
-CHANGE_COLUMNS = ["new_status", "note", "source_url"]
+CHANGE_COLUMNS = ["new_status", "note", "source_url", "new_claim", "new_claimant", "new_claim_type"]
+#: Correction columns -> the claim field each corrects.
+EDIT_COLUMNS = {"new_claim": "text", "new_claimant": "claimant", "new_claim_type": "claim_type"}
 SOURCE_DETAIL_COLUMNS = ["source_title", "source_stance", "source_kind"]
 
 _FIELD_LIMIT = 1 << 26  # 64 MiB: a cell as long as any text the registry stores
@@ -67,12 +72,13 @@ class RowChange:
     new_status: Optional[str] = None  # set when the status changes
     source: Optional[dict] = None  # set when a source is added
     note: Optional[str] = None  # set when a note is recorded
+    edits: dict = field(default_factory=dict)  # corrected fields: {field: [old, new]}
     conflict: Optional[str] = None  # why the row is left for a human
     forced: bool = False  # applied despite the conflict
 
     @property
     def changes_anything(self) -> bool:
-        return bool(self.new_status or self.source or self.note)
+        return bool(self.new_status or self.source or self.note or self.edits)
 
     def describe(self) -> list[str]:
         by = f" ({self.actor})" if self.actor else ""
@@ -80,6 +86,10 @@ class RowChange:
         if self.source:
             out.append(f"claim {self.claim_id}: source added {self.source['url']} "
                        f"({self.source['stance']}){by}")
+        for name, (old, new) in self.edits.items():
+            if name != "checkable":
+                out.append(f"claim {self.claim_id}: {name} {_quote(str(old)) if old is not None else 'none'} -> "
+                           f"{_quote(str(new)) if new is not None else 'none'}{by}")
         if self.new_status:
             out.append(f"claim {self.claim_id}: status {self.old_status} -> {self.new_status}{by}")
         if self.note:
@@ -108,6 +118,10 @@ class ImportReport:
         return sum(1 for c in self.changes if c.source)
 
     @property
+    def corrections(self) -> int:
+        return sum(1 for c in self.changes if c.edits)
+
+    @property
     def notes(self) -> int:
         return sum(1 for c in self.changes if c.note)
 
@@ -119,6 +133,7 @@ class ImportReport:
             "status_changes": self.status_changes,
             "sources_added": self.sources_added,
             "notes": self.notes,
+            "corrections": self.corrections,
             "unchanged": self.unchanged,
             "changes": [asdict(c) for c in self.changes],
             "conflicts": [asdict(c) for c in self.conflicts],
@@ -132,7 +147,8 @@ class ImportReport:
         lines = [
             f"{self.path}: {self.rows} rows read; {len(self.changes)} claims {verb} "
             f"({self.status_changes} status changes, {self.sources_added} sources added, "
-            f"{self.notes} notes), {self.unchanged} unchanged, {len(self.conflicts)} conflicts"
+            f"{self.notes} notes{f', {self.corrections} corrections' if self.corrections else ''}), "
+            f"{self.unchanged} unchanged, {len(self.conflicts)} conflicts"
         ]
         for change in self.changes:
             lines += ["  " + d + (" [forced over a conflict]" if change.forced else "") for d in change.describe()]
@@ -317,7 +333,7 @@ def _plan(db, path, rows, *, by, force) -> ImportReport:
     stances = {s.value for s in Stance}
     kinds = {k.value for k in SourceKind}
     seen = _FirstLines(db)
-    by = (by or "").strip() or None
+    by = check_name(by) if by is not None else current_user()  # --by, else CLAIMS_USER or the saved name
     try:
         _plan_rows(db, rows, report, index, statuses, stances, kinds, seen, by, force)
     finally:
@@ -371,12 +387,14 @@ def _plan_rows(db, rows, report, index, statuses, stances, kinds, seen, by, forc
             bad("id", f"not a claim id: {raw_id!r}" if raw_id else "the id is empty")
             problems.extend(row_problems)
             continue
-        claim = db.execute("SELECT id, text, status, version FROM claims WHERE id = ?", [claim_id]).fetchone()
+        claim = db.execute("SELECT id, text, status, version, claimant, claim_type, checkable FROM claims "
+                           "WHERE id = ?", [claim_id]).fetchone()
         if claim is None:
             bad("id", f"no claim with id {claim_id} in the registry")
             problems.extend(row_problems)
             continue
-        _, claim_text, current_status, registry_version = claim
+        _, claim_text, current_status, registry_version, *_ = claim
+        claim = dict(zip(["id", "text", "status", "version", "claimant", "claim_type", "checkable"], claim))
         earlier = seen.earlier(claim_id, line)
         if earlier is not None:
             bad("id", f"claim {claim_id} is also on line {earlier}: one row per claim")
@@ -418,6 +436,19 @@ def _plan_rows(db, rows, report, index, statuses, stances, kinds, seen, by, forc
             for c in SOURCE_DETAIL_COLUMNS:
                 if details[c]:
                     bad(c, f"{c} is filled but source_url is empty")
+        edits = {}
+        for column, name in EDIT_COLUMNS.items():
+            raw = cell(column, strip=False)
+            if not raw:
+                continue
+            if not raw.strip():
+                bad(column, f"{column} is blank: leave it empty to keep the {name.replace('_', ' ')}, "
+                    "or write the correction")
+                continue
+            try:
+                edits.update(registry.check_edit(claim, **{name: raw}, what=(column,) * 3))
+            except RegistryError as e:
+                bad(column, str(e))
         note = cell("note")
         actor = cell("reviewer") or by
 
@@ -427,7 +458,7 @@ def _plan_rows(db, rows, report, index, statuses, stances, kinds, seen, by, forc
 
         # What would change.
         change = RowChange(line=line, claim_id=claim_id, actor=actor, file_version=file_version,
-                           registry_version=registry_version, old_status=current_status)
+                           registry_version=registry_version, old_status=current_status, edits=edits)
         n_sources = 0
         if url:
             existing = {r[0] for r in db.execute("SELECT url FROM sources WHERE claim_id = ?", [claim_id])}
@@ -447,7 +478,8 @@ def _plan_rows(db, rows, report, index, statuses, stances, kinds, seen, by, forc
             if not recorded:
                 change.note = note
         if change.changes_anything and not actor:
-            bad("reviewer", "who made this change? Fill the reviewer column or pass --by NAME")
+            bad("reviewer", "who made this change? Fill the reviewer column, pass --by NAME, set CLAIMS_USER, "
+                "or save your name once with: claims config user NAME")
         if row_problems:
             problems.extend(row_problems)
             continue
@@ -489,12 +521,15 @@ def apply_import(db: Database, report: ImportReport) -> ImportReport:
                 registry.add_note(db, change.claim_id, change.conflict, actor=change.actor, action="import-forced",
                                   old=None if change.file_version is None else str(change.file_version),
                                   new=str(change.registry_version))
+            if change.edits:
+                registry.apply_edit(db, change.claim_id, change.edits, actor=change.actor, note=change.note)
             if change.source:
                 registry.add_source(db, change.claim_id, change.source["url"], title=change.source["title"],
                                     kind=change.source["kind"], stance=change.source["stance"], actor=change.actor)
-            note_recorded = False
+            note_recorded = bool(change.edits and change.note)  # recorded with the corrections
             if change.new_status:
-                registry.set_status(db, change.claim_id, change.new_status, note=change.note, actor=change.actor)
+                registry.set_status(db, change.claim_id, change.new_status,
+                                    note=None if note_recorded else change.note, actor=change.actor)
                 note_recorded = True
             if change.note and not note_recorded:
                 registry.add_note(db, change.claim_id, change.note, actor=change.actor)

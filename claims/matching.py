@@ -29,7 +29,7 @@ from typing import Iterable, Optional
 
 from sqlite_utils import Database
 
-from .registry import RegistryError, get_row, now, parse_id, write
+from .registry import RegistryError, actor_of, get_row, now, parse_id, write
 
 # --- reading numbers, dates and names --------------------------------------------------
 
@@ -849,6 +849,7 @@ def decide_link(db: Database, link_id, state: str, *, actor=None, note=None) -> 
     """Confirm or reject a suggested link; the decision goes into the claim's history."""
     if state not in ("confirmed", "rejected"):
         raise RegistryError(f"unknown link state {state!r}; choose confirmed or rejected")
+    actor = actor_of(actor)
     link_id = parse_id(link_id, "link")
     at = now()
     with write(db):

@@ -323,3 +323,43 @@ def m006_fact_check_vectors(db: Database):
         "CREATE TRIGGER fact_check_vectors_ad AFTER DELETE ON fact_checks BEGIN "
         "DELETE FROM fact_check_vectors WHERE fact_check_id = old.id; END"
     )
+
+
+@migrations(name="m007_claim_assignee")
+def m007_claim_assignee(db: Database):
+    # The reviewer a claim is given to (claims assign; list --assigned NAME).
+    db.execute("ALTER TABLE claims ADD COLUMN assignee TEXT")
+    db.execute("CREATE INDEX idx_claims_assignee ON claims(assignee)")
+
+
+@migrations(name="m008_claim_appearances")
+def m008_claim_appearances(db: Database):
+    # A claim seen again (claims/repeats.py): repeat_id says the same as claim_id, the first
+    # claim, which reviewers work on. A reviewer's split keeps the row (state 'split') so
+    # the pair is never grouped again.
+    db.executescript(
+        """
+        CREATE TABLE claim_appearances (
+            id INTEGER PRIMARY KEY,
+            claim_id INTEGER NOT NULL REFERENCES claims(id),
+            repeat_id INTEGER NOT NULL UNIQUE REFERENCES claims(id),
+            score REAL,
+            method TEXT,
+            why TEXT,
+            seen_at TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'grouped' CHECK (state IN ('grouped', 'split')),
+            split_at TEXT,
+            split_by TEXT,
+            CHECK (claim_id != repeat_id)
+        );
+        CREATE INDEX idx_claim_appearances_claim_id ON claim_appearances(claim_id, state);
+        """
+    )
+
+
+@migrations(name="m009_claim_needs_context")
+def m009_claim_needs_context(db: Database):
+    # 1 when the claim's text opens with a reference the extractor could not resolve
+    # ("It does not,” the order continued."): a reviewer needs the article to read it.
+    # NULL for claims added by hand and claims extracted before extractor version 6.
+    db.execute("ALTER TABLE claims ADD COLUMN needs_context INTEGER")

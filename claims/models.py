@@ -84,6 +84,9 @@ class Claim(SQLModel, table=True):
     threshold: Optional[float] = None
     created_at: str
     updated_at: str
+    assignee: Optional[str] = Field(default=None, description="the reviewer the claim is given to (claims assign)")
+    needs_context: Optional[int] = Field(
+        default=None, description="1 when the text opens with a reference the extractor could not resolve")
 
 
 class Source(SQLModel, table=True):
@@ -152,3 +155,18 @@ class FactCheckVector(SQLModel, table=True):
     fact_check_id: int = Field(primary_key=True, foreign_key="fact_checks.id")
     model: str = Field(description="the embedding model that made the vector")
     vector: bytes = Field(description="float16 sentence vector of the fact-check's text (claims/dense.py)")
+
+
+class ClaimAppearance(SQLModel, table=True):
+    __tablename__ = "claim_appearances"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claims.id", description="the first claim, which reviewers work on")
+    repeat_id: int = Field(foreign_key="claims.id", unique=True, description="the claim that says the same again")
+    score: Optional[float] = None
+    method: Optional[str] = None
+    why: Optional[str] = Field(default=None, description="JSON: what agreed (claims similar's reasons)")
+    seen_at: str
+    state: str = Field(default="grouped", description="grouped, or split by a reviewer")
+    split_at: Optional[str] = None
+    split_by: Optional[str] = None

@@ -20,8 +20,8 @@ Two profiles:
   forced verdict explains the override and stays internal), and of each article only the
   paragraphs around its published claims (``excerpt``), the claims' offsets moved to
   point into them. No reviewer names (the events' actors, the sources' ``added_by``)
-  unless ``with_reviewers``; no other history, notes, suggested links or imported
-  fact-checks. With a publisher, each claim's ClaimReview (``claims export --format
+  unless ``with_reviewers``; no assignees, other history, notes, suggested links, grouped
+  repeats or imported fact-checks. With a publisher, each claim's ClaimReview (``claims export --format
   claimreview``) is stored in ``claim_reviews`` for the claim page's JSON-LD.
 - ``desk`` is the whole registry (a ``VACUUM INTO`` copy), for a private deployment
   behind a login.
@@ -149,7 +149,7 @@ PUBLIC_TABLES = ("statuses", "articles", "claims", "sources", "claim_events")
 HIDDEN = {
     "desk": ("claim_counts", "claim_status_counts", "fact_check_vectors", "claim_reviews"),
     "public": ("claim_counts", "claim_status_counts", "fact_check_vectors", "claim_reviews",
-               "claim_events", "claim_links", "fact_checks"),
+               "claim_events", "claim_links", "fact_checks", "claim_appearances"),
 }
 #: Canned queries of metadata.yml for a desk's eyes only.
 DESK_QUERIES = ("review_queue", "claims_without_sources", "claim_history", "reviewer_activity")
@@ -253,6 +253,9 @@ def public_copy(source, target: Path, *, with_reviewers: bool = False, reviews: 
                 if span is not None:
                     c["start"], c["end"] = span
             _insert(conn, "articles", [article], columns)
+        for c in claims:  # who a claim is assigned to is the desk's business
+            if "assignee" in c:
+                c["assignee"] = None
         _insert(conn, "claims", claims, _columns(src, "claims"))
         for chunk in range(0, len(ids), 500):
             part = ids[chunk:chunk + 500]

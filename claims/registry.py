@@ -134,6 +134,14 @@ def parse_id(value, what: str) -> int:
         raise RegistryError(f"{what} id must be a number, not {value!r}") from None
 
 
+def actor_of(by: Optional[str]) -> str:
+    """Who a write is recorded under: ``by``, else ``CLAIMS_USER``, else the name saved with
+    ``claims config user NAME``; refused (RegistryError) when there is none or ``by`` is blank."""
+    from .config import resolve_actor  # config imports RegistryError from here
+
+    return resolve_actor(by)
+
+
 def _require_force_note(note):
     if not (note or "").strip():
         raise RegistryError("--force needs a --note saying why the verdict stands without a source")
@@ -185,7 +193,7 @@ def claim_key(text: str, article_sha: Optional[str] = None, start=None, end=None
 CLAIM_COLUMNS = [
     "key", "article_id", "text", "sentence", "start", "end", "claimant", "claim_type",
     "checkable", "checkworthiness", "status", "extractor", "extractor_version", "model",
-    "threshold", "created_at", "updated_at",
+    "threshold", "needs_context", "created_at", "updated_at",
 ]
 _INSERT_CLAIM = "INSERT INTO claims ({}) VALUES ({}) ON CONFLICT(key) DO NOTHING".format(
     ", ".join(f'"{c}"' for c in CLAIM_COLUMNS), ", ".join("?" for _ in CLAIM_COLUMNS)
@@ -228,6 +236,7 @@ def add_articles(db: Database, items: Iterable[tuple[dict, Iterable[dict]]], *, 
     ``BULK_CACHE_KIB`` meanwhile (the claim key index is random-ordered: with SQLite's
     2 MB default, a million claims ingest about twice as slowly).
     """
+    actor = actor_of(actor)  # before anything is read or written
     provenance = provenance or {}
     batch_articles = batch_articles or BULK_BATCH_ARTICLES
     batch_claims = batch_claims or BULK_BATCH_CLAIMS
@@ -259,7 +268,8 @@ def _add_articles(db, items, actor, provenance, batch_articles, batch_claims, on
                 c["sentence"], c["start"], c["end"], c.get("claimant"), c.get("claim_type"),
                 int(bool(c.get("checkable"))), c.get("checkworthiness"), "unreviewed",
                 provenance.get("extractor"), provenance.get("extractor_version"),
-                provenance.get("model"), provenance.get("threshold"), None, None,
+                provenance.get("model"), provenance.get("threshold"),
+                None if c.get("needs_context") is None else int(bool(c["needs_context"])), None, None,
             ])
         batch.append((article, digest, rows))
         n_claims += len(rows)
@@ -328,8 +338,13 @@ def _write_batch(db: Database, batch, n_claims: int, actor) -> list[tuple[int, b
 
 
 def add_claim(db: Database, text: str, *, article_id=None, claimant=None, sources=(),
-              status=None, note=None, actor=None, force=False) -> tuple[int, bool]:
-    """Add a claim by hand. Returns ``(claim_id, added)``; the same text added twice is one claim."""
+              status=None, note=None, actor=None, force=False, score: bool = True) -> tuple[int, bool]:
+    """Add a claim by hand. Returns ``(claim_id, added)``; the same text added twice is one claim.
+
+    The claim is scored as ``claims extract`` scores a claim (``splitter.score``:
+    ``checkable``, ``checkworthiness``, ``claim_type``, and the model's name and threshold),
+    so it takes its place in the review queue; ``score=False`` leaves those empty."""
+    actor = actor_of(actor)
     text = (text or "").strip()
     if not text:
         raise RegistryError("the claim text is empty")
@@ -338,6 +353,13 @@ def add_claim(db: Database, text: str, *, article_id=None, claimant=None, source
     urls = [validate_url(u) for u in sources]
     if article_id is not None:
         get_article(db, article_id)
+    figures = {}
+    if score and not db.execute("SELECT 1 FROM claims WHERE key = ?", [claim_key(text)]).fetchone():
+        from . import splitter  # the model loads only when a claim is added
+
+        figures = {**splitter.score(text), **{k: v for k, v in splitter.provenance().items()
+                                               if k in ("model", "threshold")}}
+        figures["checkable"] = int(bool(figures["checkable"]))
     at = now()
     with write(db):
         key = claim_key(text)
@@ -345,9 +367,11 @@ def add_claim(db: Database, text: str, *, article_id=None, claimant=None, source
         if existing:
             return existing[0], False
         cursor = db.execute(
-            "INSERT INTO claims (key, article_id, text, claimant, status, extractor, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, 'unreviewed', 'manual', ?, ?)",
-            [key, article_id, text, claimant, at, at],
+            "INSERT INTO claims (key, article_id, text, claimant, status, extractor, checkable, checkworthiness, "
+            "claim_type, model, threshold, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, 'unreviewed', 'manual', ?, ?, ?, ?, ?, ?, ?)",
+            [key, article_id, text, claimant, figures.get("checkable"), figures.get("checkworthiness"),
+             figures.get("claim_type"), figures.get("model"), figures.get("threshold"), at, at],
         )
         claim_id = cursor.lastrowid
         _event(db, claim_id, "created", actor=actor, new="unreviewed", at=at)
@@ -363,6 +387,7 @@ def set_status(db: Database, claim_id, status: str, *, note=None, actor=None, fo
     unless ``force`` with a ``note`` (the override is recorded in the history). The same
     verdict again with a ``note`` records that note as its new explanation; otherwise the
     same status again changes nothing."""
+    actor = actor_of(actor)
     claim = get_claim(db, claim_id)
     wanted = validate_status(db, status)
     with write(db):
@@ -389,6 +414,7 @@ def set_status(db: Database, claim_id, status: str, *, note=None, actor=None, fo
 
 def add_source(db: Database, claim_id, url: str, *, title=None, kind="other", stance="context",
                note=None, actor=None) -> int:
+    actor = actor_of(actor)
     url = validate_url(url)
     from .models import SourceKind, Stance  # here, not at the top: SQLModel costs every command 0.25 s to import
 
@@ -413,6 +439,7 @@ def remove_source(db: Database, source_id, *, claim_id=None, actor=None, note=No
     With ``claim_id``, the source must belong to that claim. Removing the last source of
     a claim whose verdict needs one is refused, unless ``force`` with a ``note``.
     """
+    actor = actor_of(actor)
     source_id = parse_id(source_id, "source")
     if claim_id is not None:
         get_claim(db, claim_id)
@@ -438,6 +465,112 @@ def remove_source(db: Database, source_id, *, claim_id=None, actor=None, note=No
                old=json.dumps({k: source[k] for k in ("url", "title", "kind", "stance")}),
                note=note, at=at)
     return source
+
+
+MAX_CLAIM_CHARS = 2_000  # an edited claim's text; a claim is a sentence or two, not an article
+MAX_CLAIMANT_CHARS = 300
+NOT_A_CLAIM = "not a claim"
+#: Fields an edit can change, and the claim_events action recorded for each.
+EDIT_ACTIONS = {"text": "edit-text", "claimant": "edit-claimant", "claim_type": "edit-claim-type",
+                "checkable": "edit-checkable"}
+
+
+def check_edit(claim: dict, *, text=None, claimant=None, claim_type=None, not_a_claim=False,
+               what=("--text", "--claimant", "--claim-type")) -> dict:
+    """What an edit of ``claim`` would change, as ``{field: (old, new)}`` (fields whose value
+    stays the same are left out), or RegistryError for a bad value. ``None`` leaves a field
+    as it is; an empty ``claimant`` clears it. The claim's ``sentence`` and span never change."""
+    from .claimtypes import TYPES
+
+    wanted = {}
+    if text is not None:
+        text = text.replace("\r\n", "\n").strip()
+        if not text:
+            raise RegistryError(f"{what[0]} is empty: a claim needs its text")
+        if "\x00" in text:
+            raise RegistryError(f"{what[0]} contains a NUL character")
+        if len(text) > MAX_CLAIM_CHARS:
+            raise RegistryError(f"{what[0]} is {len(text):,} characters; a claim is at most {MAX_CLAIM_CHARS:,}")
+        wanted["text"] = text
+    if claimant is not None:
+        claimant = " ".join(claimant.split())
+        if len(claimant) > MAX_CLAIMANT_CHARS or "\x00" in claimant:
+            raise RegistryError(f"{what[1]} must be a name of at most {MAX_CLAIMANT_CHARS} characters")
+        wanted["claimant"] = claimant or None
+    if claim_type is not None:
+        claim_type = claim_type.strip().lower()
+        if claim_type not in TYPES:
+            raise RegistryError(f"unknown claim type {claim_type!r}; choose one of: {', '.join(TYPES)}")
+        if not_a_claim and claim_type != NOT_A_CLAIM:
+            raise RegistryError(f"--not-a-claim and {what[2]} {claim_type!r} contradict each other")
+    if not_a_claim:
+        claim_type = NOT_A_CLAIM
+    if claim_type is not None:
+        wanted["claim_type"] = claim_type
+        wanted["checkable"] = 0 if claim_type == NOT_A_CLAIM else 1
+    return {k: (claim[k], v) for k, v in wanted.items() if claim[k] != v}
+
+
+def edit_claim(db: Database, claim_id, *, text=None, claimant=None, claim_type=None, not_a_claim=False,
+               note=None, actor=None) -> tuple[dict, dict]:
+    """Correct a claim's text, claimant or type (``not_a_claim``: type "not a claim", not
+    checkable). Each changed field is one ``edit-*`` event (old and new value) and the
+    version goes up by one; the search index follows through its triggers. Returns
+    ``(claim, changes)``; an edit that changes nothing writes nothing."""
+    actor = actor_of(actor)
+    if text is None and claimant is None and claim_type is None and not not_a_claim:
+        raise RegistryError("nothing to edit: give --text, --claimant, --claim-type or --not-a-claim")
+    note = (note or "").strip() or None
+    check_edit(get_claim(db, claim_id), text=text, claimant=claimant, claim_type=claim_type,
+               not_a_claim=not_a_claim)  # bad values are refused before the write lock
+    with write(db):
+        claim = get_claim(db, claim_id)
+        changes = check_edit(claim, text=text, claimant=claimant, claim_type=claim_type, not_a_claim=not_a_claim)
+        apply_edit(db, claim["id"], changes, actor=actor, note=note)
+    return get_claim(db, claim["id"]), changes
+
+
+def apply_edit(db: Database, claim_id: int, changes: dict, *, actor, note=None, at=None) -> None:
+    """Write ``changes`` from ``check_edit`` (inside the caller's transaction)."""
+    if not changes:
+        return
+    actor = actor_of(actor)
+    at = at or now()
+    db.execute("UPDATE claims SET {} WHERE id = ?".format(", ".join(f"{k} = ?" for k in changes)),
+               [new for _, new in changes.values()] + [claim_id])
+    _touch(db, claim_id, at)
+    for field, (old, new) in changes.items():
+        _event(db, claim_id, EDIT_ACTIONS[field], actor=actor, note=note, at=at,
+               old=None if old is None else str(old), new=None if new is None else str(new))
+
+
+def assign(db: Database, claim_ids, to: Optional[str], *, actor=None, note=None) -> list[tuple[int, Optional[str]]]:
+    """Give claims to a reviewer (``to``), or to nobody (``to=None``): one ``assigned``
+    event per claim whose assignee changes (old and new name), all in one transaction.
+    Like a note, an assignment is no change to the claim: its version stays. Returns
+    ``(claim_id, previous assignee)`` for each claim that changed."""
+    actor = actor_of(actor)
+    if to is not None:
+        from .config import check_name
+
+        to = check_name(to, "--to")
+    ids = [parse_id(c, "claim") for c in claim_ids]
+    if not ids:
+        raise RegistryError("give at least one claim id")
+    for claim_id in ids:
+        get_claim(db, claim_id)  # every id checked before anything is written
+    note = (note or "").strip() or None
+    changed = []
+    at = now()
+    with write(db):
+        for claim_id in dict.fromkeys(ids):
+            before = get_claim(db, claim_id)["assignee"]
+            if before == to:
+                continue
+            db.execute("UPDATE claims SET assignee = ? WHERE id = ?", [to, claim_id])
+            _event(db, claim_id, "assigned", actor=actor, old=before, new=to, note=note, at=at)
+            changed.append((claim_id, before))
+    return changed
 
 
 ARTICLE_FIELDS = ("url", "title", "outlet", "author", "published")
@@ -470,6 +603,7 @@ def update_article(db: Database, article_id, **fields) -> dict:
 
 def add_note(db: Database, claim_id, note: str, *, actor=None, action="note", old=None, new=None) -> None:
     """Record a note in a claim's history. Notes do not change the claim or its version."""
+    actor = actor_of(actor)
     note = (note or "").strip()
     if not note:
         raise RegistryError("the note is empty")
@@ -487,42 +621,33 @@ def fts_query(q: str) -> str:
     return " ".join(f'"{w}"' for w in words)
 
 
-def iter_claims(db: Database, *, statuses=(), article_id=None, search=None, claim_type=None,
-                min_checkworthiness=None, since=None, limit=None, offset=0) -> Iterator[dict]:
-    """Claims matching the filters, streamed from the cursor."""
-    where, params = [], []
-    if statuses:
-        for s in statuses:
-            validate_status(db, s)
-        where.append("claims.status IN ({})".format(", ".join("?" for _ in statuses)))
-        params.extend(statuses)
-    if article_id is not None:
-        where.append("claims.article_id = ?")
-        params.append(article_id)
-    if claim_type:
-        where.append("claims.claim_type = ?")
-        params.append(claim_type)
-    if min_checkworthiness is not None:
-        where.append("claims.checkworthiness >= ?")
-        params.append(min_checkworthiness)
-    if since:
-        where.append("claims.created_at >= ?")
-        params.append(since)
-    order = "claims.id"
-    if search is not None:
-        query = fts_query(search)
-        if not query:
-            return iter(())
-        where.append("claims.rowid IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)")
-        params.append(query)
-    sql = "SELECT claims.* FROM claims"
+def iter_claims(db: Database, *, limit=None, offset=0, **filters) -> Iterator[dict]:
+    """Claims matching the filters (``claims.filters.ClaimFilter`` options: statuses,
+    article_id, claim_type, min_checkworthiness, since, claimant, assigned, search, sort,
+    reverse), streamed from the cursor."""
+    from .filters import ClaimFilter
+
+    chosen = ClaimFilter.of(**filters)
+    where, params = chosen.where(db, "claims")
+    sql = ("SELECT claims.*, 1 + (SELECT count(*) FROM claim_appearances ap WHERE ap.claim_id = claims.id "
+           "AND ap.state = 'grouped') AS seen FROM claims")
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += f" ORDER BY {order}"
+    sql += f" ORDER BY {chosen.order_by('claims')}"
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
         params += [limit, offset]
     return db.query(sql, params)
+
+
+def claim_ids_of_articles(db: Database, article_ids) -> list[int]:
+    """The ids of every claim of these articles, in id order."""
+    article_ids, ids = list(article_ids), []
+    for s in range(0, len(article_ids), 500):
+        chunk = article_ids[s:s + 500]
+        ids += [r[0] for r in db.execute("SELECT id FROM claims WHERE article_id IN ({}) ORDER BY id".format(
+            ", ".join("?" * len(chunk))), chunk)]
+    return ids
 
 
 def search(db: Database, q: str, limit: int = 20) -> Iterator[dict]:
@@ -533,7 +658,8 @@ def search(db: Database, q: str, limit: int = 20) -> Iterator[dict]:
     # Rank inside the index first, then fetch only the claims shown: joining every match to
     # its claims row before sorting costs a third more at a million claims.
     return db.query(
-        "SELECT claims.*, f.rank FROM (SELECT rowid, rank FROM claims_fts "
+        "SELECT claims.*, f.rank, 1 + (SELECT count(*) FROM claim_appearances ap WHERE ap.claim_id = claims.id "
+        "AND ap.state = 'grouped') AS seen FROM (SELECT rowid, rank FROM claims_fts "
         "WHERE claims_fts MATCH ? ORDER BY rank LIMIT ?) AS f "
         "JOIN claims ON claims.rowid = f.rowid ORDER BY f.rank",
         [query, limit],

@@ -3,6 +3,7 @@ import os
 import socket
 import sqlite3
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,11 @@ settings.load_profile("claims")
 # The suite scores with the n-gram model (the default install's); tests/test_finetuned.py
 # covers the transformer model by asking for it. CLAIMS_MODEL=auto runs the suite with it.
 os.environ.setdefault("CLAIMS_MODEL", "ngram")
+
+# Every write needs a name (claims.config): the suite writes as "tester", and never reads or
+# writes the real user's saved settings. tests/test_reviewer.py takes the name away.
+os.environ["CLAIMS_USER"] = "tester"
+os.environ["CLAIMS_CONFIG_DIR"] = tempfile.mkdtemp(prefix="claims-test-config-")
 
 EXAMPLE = Path(__file__).parent.parent / "claims" / "examples" / "000_659ae5ab6ad42fc9.txt"
 

@@ -111,7 +111,7 @@ def test_browse_search_facet_claim_page(browser, example_db, tmp_path, artifacts
         # The review queue leads to a claim, the claim to its place in the article, and back
         page.goto(base + "/registry/review_queue")
         assert page.title() == "Review queue · registry"
-        first = page.locator("table.rows-and-columns td.col-text a").first
+        first = page.locator("table.rows-and-columns tr:has(td.col-article a) td.col-text a").first  # from an article
         first.click()
         page.wait_for_url(re.compile(r"/registry/claims/\d+$"))
         queued = int(page.url.rsplit("/", 1)[1])

@@ -22,7 +22,7 @@ def test_add_list_show(run, db_path):
     assert "already in the registry" in again.output
     rows = json.loads(run("list").output)
     assert [r["text"] for r in rows] == ["Unemployment fell to 3.5% in 2019"]
-    shown = json.loads(run("show", "1").output)
+    shown = json.loads(run("show", "1", "--json").output)
     assert shown["claimant"] == "A. Senator"
     assert shown["article_id"] is None and shown["start"] is None
     assert [s["url"] for s in shown["sources"]] == ["https://www.bls.gov/cps/"]
@@ -46,13 +46,13 @@ def test_status_and_source_write_history(example_db, run):
     assert run("source", "2", "https://www.courtlistener.com/docket/1/", "--kind", "court filing",
                "--stance", "supports", "--by", "alice").exit_code == 0
     assert run("status", "2", "true", "--note", "Order says so", "--by", "alice").exit_code == 0
-    shown = json.loads(run("show", "2").output)
+    shown = json.loads(run("show", "2", "--json").output)
     assert shown["status"] == "true"
     assert shown["version"] == 4
     assert shown["context"]["span"] == shown["sentence"]
     events = [(e["action"], e["old_value"], e["new_value"], e["actor"]) for e in shown["history"]]
     assert events == [
-        ("created", None, "unreviewed", None),
+        ("created", None, "unreviewed", "tester"),  # extract ran as CLAIMS_USER (conftest)
         ("status", "unreviewed", "in-review", "alice"),
         ("source-added", None, "https://www.courtlistener.com/docket/1/", "alice"),
         ("status", "in-review", "true", "alice"),

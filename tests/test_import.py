@@ -53,7 +53,7 @@ def edited(src, dst, edits: dict, **kw):
 
 
 def claim(run, claim_id) -> dict:
-    return json.loads(run("show", str(claim_id)).output)
+    return json.loads(run("show", str(claim_id), "--json").output)
 
 
 # --- the reviewer's round trip -----------------------------------------------------------
@@ -288,12 +288,15 @@ REFUSALS = [
     ("duplicate claim", {}, (), [{"id": "1", "version": "1", "note": "again", "reviewer": "b"}], "line {extra}, column id: claim 1 is also on line 2"),
     ("missing id column", {}, ("id",), [], "line 1, column id: required column missing"),
     ("missing version column", {}, ("version",), [], "line 1, column version: required column missing"),
-    ("no reviewer columns", {}, ("new_status", "note", "source_url"), [], "no reviewer columns"),
+    ("no reviewer columns", {}, ("new_status", "note", "source_url", "new_claim", "new_claimant", "new_claim_type"), [],
+     "no reviewer columns"),
 ]
 
 
 @pytest.mark.parametrize("name,edits,drop,extra,message", REFUSALS, ids=[r[0] for r in REFUSALS])
-def test_refusals_write_nothing(example_db, run, tmp_path, name, edits, drop, extra, message):
+def test_refusals_write_nothing(example_db, run, tmp_path, monkeypatch, name, edits, drop, extra, message):
+    if name == "nobody named":  # no --by, no reviewer cell, no CLAIMS_USER, no saved name
+        monkeypatch.delenv("CLAIMS_USER")
     path, extra_line = _rows(tmp_path, run, {**GOOD, **edits}, drop=drop, extra_rows=extra)
     message = message.format(extra=extra_line)
     before = dump(example_db)

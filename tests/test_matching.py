@@ -193,18 +193,18 @@ def test_similar_file_gives_one_json_line_per_query_in_order(imported, run, tmp_
 def test_add_suggests_links_and_decisions_go_to_history(imported, run):
     result = run("add", "Vaccines given to young children cause autism", "--by", "alice")
     assert result.exit_code == 0, result.output
-    shown = json.loads(run("show", "1").output)
+    shown = json.loads(run("show", "1", "--json").output)
     links = shown["links"]
     assert links and links[0]["match_kind"] == "fact_check" and links[0]["state"] == "suggested"
     assert links[0]["match"]["ref"] == "fc-2"
     link_id = links[0]["id"]
     assert run("link", "confirm", str(link_id), "--by", "bob", "--note", "same claim").exit_code == 0
-    shown = json.loads(run("show", "1").output)
+    shown = json.loads(run("show", "1", "--json").output)
     assert shown["links"][0]["state"] == "confirmed" and shown["links"][0]["decided_by"] == "bob"
     event = shown["history"][-1]
     assert event["action"] == "link-confirmed" and event["actor"] == "bob" and event["note"] == "same claim"
     assert run("link", "reject", str(link_id), "--by", "carol").exit_code == 0
-    history = json.loads(run("show", "1").output)["history"]
+    history = json.loads(run("show", "1", "--json").output)["history"]
     assert [e["action"] for e in history][-2:] == ["link-confirmed", "link-rejected"]
     assert history[-1]["old_value"] == "confirmed"
     bad = run("link", "confirm", "999")

@@ -158,6 +158,7 @@ def reviewed(example_db):
     registry.set_status(db, 7, "unproven", actor=carol)
     registry.add_note(db, 3, INTERNAL_NOTES[3], actor=dave)
     registry.set_status(db, 2, "in-review", note=INTERNAL_NOTES[4], actor=erin)
+    registry.assign(db, [3, 5], dave, actor=alice)
     registry.add_claim(db, HAND_CLAIM, claimant="A. Senator", actor=erin)
     db.conn.close()
     return example_db

@@ -34,7 +34,7 @@ def test_source_list_and_remove_are_recorded(example_db, run):
     removed = history[-1]
     assert (removed["action"], removed["actor"], removed["note"]) == ("source-removed", "bob", "Dead link")
     assert json.loads(removed["old_value"])["url"] == "https://www.irs.gov/x"
-    assert json.loads(run("show", "2").output)["version"] == 4  # two adds and a removal
+    assert json.loads(run("show", "2", "--json").output)["version"] == 4  # two adds and a removal
 
 
 def test_source_usage_errors(example_db, run):
@@ -166,7 +166,7 @@ def test_history_is_oldest_first_and_append_only(example_db, run, db):
     run("status", "4", "false", "--note", "Docket says otherwise", "--by", "alice")
     events = json.loads(run("history", "4").output)
     assert [(e["action"], e["actor"]) for e in events] == [
-        ("created", None), ("status", "alice"), ("source-added", "bob"), ("status", "alice")]
+        ("created", "tester"), ("status", "alice"), ("source-added", "bob"), ("status", "alice")]
     assert [e["id"] for e in events] == sorted(e["id"] for e in events)
     import sqlite3
 

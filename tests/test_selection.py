@@ -165,3 +165,18 @@ def test_claim_types_by_what_the_claim_states(text, kind):
     from claims import claimtypes
 
     assert claimtypes.claim_type(text, True) == kind
+
+
+def test_the_registry_stores_needs_context(tmp_path):
+    from click.testing import CliRunner
+
+    from claims.cli import cli
+    from claims import registry
+
+    db_path = str(tmp_path / "registry.db")
+    result = CliRunner().invoke(cli, ["extract", str(EXAMPLE), "-d", db_path, "--by", "tester"])
+    assert result.exit_code == 0, result.output
+    db = registry.open_registry(db_path)
+    rows = {r[0]: r[1] for r in db.execute("SELECT text, needs_context FROM claims")}
+    assert rows["It does not,” the order continued."] == 1
+    assert any(v == 0 for v in rows.values()) and None not in rows.values()

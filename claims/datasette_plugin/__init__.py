@@ -436,6 +436,21 @@ async def _claim_page(datasette, database, db, claim_id):
             link["safe_url"] = safe_url(link.get("url"))
             table = "fact_checks" if link["match_kind"] == "fact_check" else "claims"
             link["href"] = datasette.urls.row(database, table, link["match_id"])
+    appearances, repeat_of = [], None
+    if await db.table_exists("claim_appearances"):  # a claim seen again (claims/repeats.py)
+        first = await _rows(db, "select claim_id from claim_appearances where repeat_id = ? and state = 'grouped'",
+                            [claim_id])
+        if first:
+            repeat_of = {"id": first[0]["claim_id"],
+                         "href": datasette.urls.row(database, "claims", first[0]["claim_id"])}
+        else:
+            appearances = await _rows(db, (
+                "select c.id as claim_id, c.claimant, a.url, a.title as article_title, a.published from claims c "
+                "left join articles a on a.id = c.article_id where c.id = ? or c.id in (select repeat_id from "
+                "claim_appearances where claim_id = ? and state = 'grouped') order by c.id"), [claim_id, claim_id])
+            for a in appearances:
+                a["safe_url"] = safe_url(a.get("url"))
+                a["href"] = datasette.urls.row(database, "claims", a["claim_id"])
     review = None
     if await db.table_exists("claim_reviews"):  # written by claims publish with a publisher
         import json
@@ -445,6 +460,8 @@ async def _claim_page(datasette, database, db, claim_id):
     for r in history:
         r["anchor"] = f"event-{r['id']}"
     return {
+        "claims_appearances": appearances,
+        "claims_repeat_of": repeat_of,
         "claims_profile": _profile(datasette),
         "claims_verdict": verdict_event(history, claim["status"]) if (status or {}).get("kind") == "verdict" else None,
         "claims_review": review,
