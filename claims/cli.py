@@ -381,14 +381,17 @@ def ungroup(claim_id, note, actor, db_path):
 @cli.command()
 @click.argument("claim_id", type=ID("claim"))
 @click.argument("status")
-@click.option("--note", help="Why (recorded in history)")
+@click.option("--note", help="Why (recorded in history). With a verdict: its public explanation, "
+                             "published by claims publish; otherwise internal")
 @by_option("Who decided")
-@click.option("--force", is_flag=True, help="Set a verdict without a source (needs --note)")
+@click.option("--force", is_flag=True, help="Set a verdict without a source (needs --note, which stays internal)")
 @db_option
 def status(claim_id, status, note, actor, force, db_path):
     """Set a claim's STATUS.
 
-    Verdicts other than unproven and not-checkable need a source first.
+    Verdicts other than unproven and not-checkable need a source first. The note given
+    with a verdict is its public explanation (claims publish shows it on the claim page);
+    the same verdict again with a --note replaces it. Every other note stays internal.
 
     \b
     Example:
@@ -398,8 +401,10 @@ def status(claim_id, status, note, actor, force, db_path):
     db = registry.open_registry(db_path, create=False)
     before = registry.get_claim(db, claim_id)["status"]
     claim = registry.set_status(db, claim_id, status, note=note, actor=actor, force=force)
-    if before == claim["status"]:
-        click.echo(f"claim {claim['id']}: already {before}" + ("; note recorded" if (note or "").strip() else ""))
+    if before == claim["status"] and (note or "").strip():  # a verdict's new explanation, or a note
+        click.echo(f"claim {claim['id']}: {before}, with a new note")
+    elif before == claim["status"]:
+        click.echo(f"claim {claim['id']}: already {before}")
     else:
         click.echo(f"claim {claim['id']}: {before} -> {claim['status']}")
 
@@ -845,23 +850,53 @@ def datasette_settings() -> list[str]:
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--profile", type=click.Choice(publishing.PROFILES), default="public", show_default=True,
+              help="public: verdicts, sources, explanations and the paragraphs around the claims; "
+                   "desk: the whole registry, for a private deployment behind a login")
+@click.option("--with-reviewers", is_flag=True, help="public: name the reviewer of each verdict and source")
+@click.option("--login/--no-login", default=None,
+              help="Every page asks for a password (datasette-auth-passwords); default: on for desk, off for public")
+@publisher_options
 @db_option
-def publish(directory, db_path):
+def publish(directory, profile, with_reviewers, login, publisher_name, publisher_url, publisher_logo, review_url,
+            config, db_path):
     """Write a read-only snapshot of the registry to DIRECTORY, ready to put online.
 
-    DIRECTORY gets registry.db (a VACUUM INTO copy), metadata.json, settings.json,
-    inspect-data.json, the Datasette plugin and its templates, and a README saying how to
-    serve it (`datasette serve DIRECTORY` opens it immutable) or publish it with
+    The public profile (the default) holds only the claims with a verdict, their sources,
+    the note given with each verdict (its public explanation) and the paragraph around
+    each claim: no unreviewed claims, internal notes, reviewer names (unless
+    --with-reviewers) or whole articles. --profile desk copies the whole registry. With a
+    publisher (as for claims export --format claimreview), each claim page carries its
+    ClaimReview JSON-LD. A desk copy asks for a password on every page (sign in at
+    /-/login as "desk"; the server reads the hash from CLAIMS_DESK_PASSWORD_HASH, made by
+    `datasette hash-password`), unless --no-login.
+
+    DIRECTORY gets registry.db, metadata.json, settings.json, inspect-data.json, the
+    Datasette plugin and its templates, and a README saying how to serve it
+    (`datasette serve DIRECTORY` opens it immutable) or publish it with
     `datasette publish` / `datasette package`. Run it again to bring the snapshot up to date.
 
     \b
     Example:
-        claims publish site/
+        claims publish site/ --publisher-name "Example Fact Check" --publisher-url https://factcheck.example.org
+        claims publish desk/ --profile desk
         datasette serve site/
     """
-    result = publishing.publish(db_path, directory)
-    click.echo(f"{result['path']}: {result['claims']} claims from {result['articles']} articles, "
-               f"{result['bytes'] // 1024} KiB")
+    if with_reviewers and profile != "public":
+        raise click.UsageError("--with-reviewers is for --profile public (the desk profile names everyone)")
+    publisher = _publisher(config, publisher_name, publisher_url, publisher_logo, review_url)
+    result = publishing.publish(db_path, directory, profile=profile, with_reviewers=with_reviewers,
+                                publisher=publisher, login=login)
+    click.echo(f"{result['path']}: {result['profile']} profile, {result['claims']} claims from "
+               f"{result['articles']} articles, {result['bytes'] // 1024} KiB")
+    if result["claim_reviews"]:
+        click.echo(f"ClaimReview JSON-LD in {result['claim_reviews']} claim pages")
+    elif not (publisher.name or publisher.url):
+        click.echo("No ClaimReview in the pages: give --publisher-name and --publisher-url (or --config)", err=True)
+    if login if login is not None else profile == "desk":
+        click.echo(f"Every page asks for a login: pip install datasette-auth-passwords; "
+                   f"export {publishing.PASSWORD_HASH_ENV}=\"$(datasette hash-password)\"; sign in as "
+                   f"{publishing.DESK_USER} at /-/login")
     click.echo(f"Serve it read-only: datasette serve {directory}")
 
 

@@ -496,13 +496,15 @@ def _would_change(db, claim_id, *, article_id, claimant, urls, status, note) -> 
 
 def set_status(db: Database, claim_id, status: str, *, note=None, actor=None, force=False) -> dict:
     """Change a claim's status. A verdict that needs a source is refused without one,
-    unless ``force`` with a ``note`` (the override is recorded in the history)."""
+    unless ``force`` with a ``note`` (the override is recorded in the history). The same
+    verdict again with a ``note`` records that note as its new explanation; otherwise the
+    same status again changes nothing."""
     actor = actor_of(actor)
     claim = get_claim(db, claim_id)
     wanted = validate_status(db, status)
     with write(db):
         claim = get_claim(db, claim_id)  # re-read under the write lock
-        if claim["status"] == status:
+        if claim["status"] == status and not (note and wanted.get("kind") == "verdict"):
             if (note or "").strip():  # the status stands; the reviewer's words are kept
                 _event(db, claim["id"], "note", actor=actor, note=note.strip())
             return claim

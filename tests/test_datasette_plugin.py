@@ -149,15 +149,15 @@ def test_article_page_marks_every_claim_by_status(ds, reviewed_db):
     body = re.search(r'<div class="claims-article-text">(.*?)</div>', page, re.S).group(1)
     by_id = {i: (status, s, e) for i, status, s, e in rows}
     links = [(int(i), css) for css, i in re.findall(
-        r'<a class="(?:claims-mark|claims-badge) (claims-s-[a-z-]+)" href="/registry/claims/(\d+)"', body)]
+        r'<a class="(?:claims-mark|claims-badge) (claims-s-[a-z-]+)[^"]*"(?: id="claim-\d+")? href="/registry/claims/(\d+)"', body)]
     assert sorted(i for i, _ in links) == sorted(by_id), "every claim linked exactly once"
     assert all(css == f"claims-s-{by_id[i][0]}" for i, css in links)
     for css, claim_id, inner in re.findall(
-            r'<a class="claims-mark (claims-s-[a-z-]+)" href="/registry/claims/(\d+)"[^>]*>(.*?)</a>', body, re.S):
+            r'<a class="claims-mark (claims-s-[a-z-]+)[^"]*"(?: id="claim-\d+")? href="/registry/claims/(\d+)"[^>]*>(.*?)</a>', body, re.S):
         _, s, e = by_id[int(claim_id)]
         assert html.unescape(inner) == text[s:e]
     # the shared sentence is one highlight with two numbered links after it
-    shared = re.search(r'<mark class="claims-mark claims-s-mixed"[^>]*>(.*?)</mark>((?:<sup.*?</sup>)+)', body, re.S)
+    shared = re.search(r'<mark class="claims-mark claims-s-mixed[^"]*"[^>]*>(.*?)</mark>((?:<sup.*?</sup>)+)', body, re.S)
     assert shared and html.unescape(shared.group(1)) == text[by_id[1][1]:by_id[1][2]]
     assert re.findall(r'href="/registry/claims/(\d+)"', shared.group(2)) == ["1", str(max(by_id))]
     # the whole text is there, in order, with the references taken out
@@ -176,7 +176,7 @@ def test_claims_table_links_canned_queries_and_totals(ds):
     for href in ["/registry/review_queue", "/registry/claims_without_sources",
                  "/registry/status_counts_per_article", "/registry#claims-charts"]:
         assert f'href="{href}"' in nav
-    assert re.search(r'href="[^"]*/registry/claims\?status=true"><span class="claims-badge claims-s-true">True</span> 1<', page)
+    assert re.search(r'href="[^"]*/registry/claims\?[^"]*status=true"><span class="claims-badge claims-s-true">True</span> 1<', page)
     # the bar follows the page's filter: on ?status=true it is one segment
     filtered = get(ds, "/registry/claims?status=true").text
     overview = re.search(r'<div class="claims-overview">(.*?)</div>', filtered, re.S).group(1)
@@ -321,3 +321,124 @@ def test_a_registry_under_another_name(reviewed_db, tmp_path):
     ds = Datasette([str(other)], metadata=datasette_metadata("newsroom"))
     assert 'id="claim-span"' in get(ds, "/newsroom/claims/3").text
     assert 'href="/newsroom/review_queue"' in get(ds, "/newsroom/claims").text
+
+
+def test_review_queue_links_pages_and_stops_at_the_checkworthy_line(reviewed_db):
+    conn = sqlite3.connect(reviewed_db)
+    conn.executemany(
+        "insert into claims (key, article_id, text, sentence, start, \"end\", status, checkworthiness, created_at, "
+        "updated_at) select ?, article_id, ?, sentence, start, \"end\", 'unreviewed', ?, created_at, updated_at "
+        "from claims where id = 1",
+        [(f"bulk-{i}", f"Bulk claim number {i}", 0.55 + (i % 40) / 100 if i < 230 else 0.1) for i in range(250)])
+    conn.commit()
+    wanted = conn.execute("select count(*) from claims where status = 'unreviewed' "
+                          "and (checkworthiness >= 0.5 or checkworthiness is null)").fetchone()[0]
+    everyone = conn.execute("select count(*) from claims where status = 'unreviewed'").fetchone()[0]
+    conn.close()
+    ds = Datasette([reviewed_db], metadata=datasette_metadata("registry"), settings={"suggest_facets": False})
+
+    def rows_of(page):
+        body = re.search(r"<tbody>(.*?)</tbody>", page, re.S)
+        return re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S) if body else []
+
+    path, seen = "/registry/review_queue", []
+    while path:
+        page = get(ds, path).text
+        assert re.search(r"<title>Review queue · registry</title>", page)
+        assert page.index('class="rows-and-columns"') < page.index('id="sql-query"') if rows_of(page) else True
+        for row in rows_of(page):
+            claim_id = int(re.search(r'<td class="col-claim_id"><a href="/registry/claims/(\d+)">\1</a>', row).group(1))
+            assert f'<td class="col-text"><a href="/registry/claims/{claim_id}">' in row
+            score = re.search(r'<td class="col-checkworthiness">([0-9.]+)</td>', row)
+            assert score is None or float(score.group(1)) >= 0.5  # unscored claims are listed last
+            if claim_id == hostile_id(reviewed_db):  # added by hand: no article
+                assert '<td class="col-article">&nbsp;</td>' in row
+            else:  # an extracted claim: its article is a link
+                assert '<td class="col-article"><a href="/registry/articles/1">' in row
+            seen.append(claim_id)
+        assert len(rows_of(page)) <= 100
+        nxt = re.search(r'<a href="([^"]+)" rel="next">', page)
+        path = html.unescape(nxt.group(1)) if nxt else None
+    assert len(seen) == len(set(seen)) == wanted > 200  # every row, on three pages
+    low = get(ds, "/registry/review_queue.json?min_checkworthiness=0&page=3&_shape=array").json()
+    assert len(low) == everyone - 200 and min(r["checkworthiness"] or 0 for r in low) < 0.5
+    assert '<a href="/registry/claims_without_sources">' in get(ds, "/registry/review_queue").text  # the nav
+
+
+def test_home_page_says_where_to_start(ds):
+    page = get(ds, "/").text
+    for href in ["/registry/review_queue", "/registry/latest_verdicts", "/registry/claims", "/registry/articles",
+                 "/-/claims/feeds/registry/verdicts.atom", "/-/claims/feeds/registry/checkworthy.atom",
+                 "/-/claims/about"]:
+        assert f'href="{href}"' in page, href
+    assert 'type="application/atom+xml"' in page
+    assert 'href="https://github.com/"' not in page and 'href="https://github.com/claims-registry/claims"' in page
+    assert get(ds, "/-/claims/about").status_code == 200
+
+
+def test_every_page_has_a_language_and_one_h1_outside_folded_sections(ds, reviewed_db):
+    paths = ["/", "/registry", "/registry/claims", "/registry/claims/3", f"/registry/claims/{hostile_id(reviewed_db)}",
+             "/registry/articles/1", "/registry/review_queue", "/registry/statuses", "/registry/sources",
+             "/-/claims/about", "/registry/claim_history?claim_id=3"]
+    for path in paths:
+        page = get(ds, path).text
+        assert re.search(r'<html lang="en">', page), path
+        unfolded = re.sub(r"<details.*?</details>", "", page, flags=re.S)
+        assert len(re.findall(r"<h1[ >]", unfolded)) == 1, path
+
+
+def test_feeds_are_atom_with_the_newest_verdicts_and_checkworthy_claims(ds, reviewed_db):
+    import xml.etree.ElementTree as ET
+
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    response = get(ds, "/-/claims/feeds/registry/verdicts.atom")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
+    entries = feed.findall("a:entry", ns)
+    assert [e.find("a:link", ns).get("href").rsplit("/", 1)[1] for e in entries] == ["3"]
+    assert entries[0].find("a:title", ns).text.startswith("True: ")
+    assert entries[0].find("a:summary", ns).text == "Matches the order"
+    for e in entries:
+        assert e.find("a:id", ns).text and e.find("a:updated", ns).text
+    checkworthy = ET.fromstring(get(ds, "/-/claims/feeds/registry/checkworthy.atom").content)
+    ids = [int(e.find("a:id", ns).text.rsplit("/", 1)[1]) for e in checkworthy.findall("a:entry", ns)]
+    conn = sqlite3.connect(reviewed_db)
+    expected = [r[0] for r in conn.execute(
+        "select id from claims where checkworthiness >= 0.5 order by created_at desc limit 50")]
+    below = [r[0] for r in conn.execute("select id from claims where checkworthiness < 0.5")]
+    conn.close()
+    assert sorted(ids) == sorted(expected) and ids and not set(ids) & set(below)
+    assert get(ds, "/-/claims/feeds/nothing/verdicts.atom").status_code == 404
+
+
+def test_claims_table_opens_on_the_columns_a_reviewer_reads_with_facets_in_order(ds):
+    page = get(ds, "/registry/claims").text
+    columns = re.findall(r'<th [^>]*data-column="([^"]+)"', page)
+    assert columns == ["id", "text", "status", "checkworthiness", "claimant", "article_id", "claim_type"]
+    facets = re.findall(r'<div class="facet-info [^"]*" id="facet-[^"]*" data-column="([^"]+)"', page)
+    assert facets == ["status", "claim_type", "article_id", "claimant"]
+    # the columns stay through a facet click, and every column is one link away
+    filtered = get(ds, "/registry/claims?status=true").text
+    assert re.findall(r'<th [^>]*data-column="([^"]+)"', filtered) == columns
+    everything = get(ds, "/registry/claims?_nocol=key").text
+    every_column = list(get(ds, "/registry/claims.json?_shape=array").json()[0])  # the API is Datasette's
+    assert len(every_column) > len(columns) + 8
+    assert re.findall(r'<th [^>]*data-column="([^"]+)"', everything) == [c for c in every_column if c != "key"]
+
+
+def test_article_anchors_and_highlight_strength(ds, reviewed_db):
+    page = get(ds, "/registry/articles/1").text
+    body = re.search(r'<div class="claims-article-text">(.*?)</div>', page, re.S).group(1)
+    conn = sqlite3.connect(reviewed_db)
+    claims = conn.execute("select id, checkworthiness from claims where article_id = 1").fetchall()
+    conn.close()
+    anchors = [int(i) for i in re.findall(r'id="claim-(\d+)"', body)]
+    assert sorted(anchors) == sorted(i for i, _ in claims), "one anchor per claim"
+    for claim_id, cw in claims:
+        link = re.search(rf'<a class="claims-mark [^"]*(claims-cw-\d)" id="claim-{claim_id}"', body)
+        if link:
+            level = 0 if cw < 0.5 else 1 if cw < 0.7 else 2 if cw < 0.85 else 3
+            assert link.group(1) == f"claims-cw-{level}"
+    claim = get(ds, "/registry/claims/3").text
+    assert 'href="/registry/articles/1#claim-3"' in claim

@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.facets import ColumnFacet
-from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args, path_with_replaced_args
 from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import Response
 from markupsafe import Markup
@@ -40,6 +40,11 @@ CONTEXT_CHARS = 600
 #: Articles drawn in the per-article chart on the database page (most recent first).
 CHART_ARTICLES = 25
 STATUS_ACTIONS = ("created", "status", "status-forced")
+#: The columns the claims table page opens on (after the id), the ones a reviewer reads;
+#: ``?_nocol=key`` shows every column but the key, ``?_col=...`` any choice.
+CLAIMS_COLUMNS = ("text", "status", "checkworthiness", "claimant", "article_id", "claim_type")
+#: The forms a desk copy behind a login may post to (datasette-auth-passwords, Datasette).
+LOGIN_PATHS = ("/-/login", "/-/logout")
 #: The claims columns whose counts the claim_counts table keeps (migration m004).
 COUNTED = frozenset({"status", "claim_type", "article_id", "claimant"})
 #: Filtered pages matching at most this many rows get all their facets from one query.
@@ -128,6 +133,18 @@ def segment_class(claims: list) -> str:
     """The status class of a highlighted segment: its claims' status, or mixed."""
     statuses = {c.get("status") for c in claims}
     return status_class(statuses.pop()) if len(statuses) == 1 else "claims-s-mixed"
+
+
+#: Check-worthiness from which a claim is check-worthy; the strength of its highlight.
+CHECKWORTHY = 0.5
+
+
+def strength(checkworthiness) -> str:
+    """CSS class of a highlight's strength: claims-cw-0 below the check-worthy line, then
+    1 to 3 as check-worthiness rises."""
+    cw = checkworthiness or 0
+    level = 0 if cw < CHECKWORTHY else 1 if cw < 0.7 else 2 if cw < 0.85 else 3
+    return f"claims-cw-{level}"
 
 
 def stacked(counts: dict, statuses: list, scale: float) -> list:
@@ -231,6 +248,27 @@ async def _nav(datasette, database, request):
         links.append({"href": datasette.urls.table(database, name), "label": query.get("title") or name})
     links.append({"href": datasette.urls.database(database) + "#claims-charts", "label": "Charts"})
     return links
+
+
+#: Rows on one page of a canned query that takes a ``page`` parameter (its SQL's LIMIT).
+PAGE_SIZE = 100
+
+
+def _pager(request):
+    """For a canned query with a ``page`` parameter: ``pages(rows shown)`` gives the page
+    number, the rows' numbers, and the previous and next pages' URLs (next when the page
+    is full)."""
+    try:
+        page = max(int(request.args.get("page") or 1), 1)
+    except (TypeError, ValueError):
+        page = 1
+
+    def pages(n):
+        url = lambda p: path_with_replaced_args(request, {"page": str(p)})  # noqa: E731
+        return {"page": page, "first": (page - 1) * PAGE_SIZE + 1, "last": (page - 1) * PAGE_SIZE + n,
+                "prev": url(page - 1) if page > 1 else None, "next": url(page + 1) if n >= PAGE_SIZE else None}
+
+    return pages
 
 
 async def _status_totals(db, statuses, where="", params=None):
@@ -338,6 +376,29 @@ async def _time_chart(datasette, database, db, statuses):
     return {"buckets": buckets, "unit": unit, "scale": scale}
 
 
+def _profile(datasette) -> str:
+    """``public`` for a snapshot written by ``claims publish`` (the default profile),
+    ``desk`` for its desk profile and for a live registry (``claims serve``)."""
+    return (datasette.plugin_config("claims") or {}).get("profile") or "desk"
+
+
+def jsonld(item) -> Markup:
+    """``item`` as JSON for a ``<script type="application/ld+json">``: nothing in it can
+    end the script (``<``, ``>`` and ``&`` are escaped as JSON allows)."""
+    import json
+
+    text = json.dumps(item, ensure_ascii=False, indent=2)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def verdict_event(history: list, status):
+    """The event that set the claim's current verdict: the last status change to it."""
+    for e in reversed(history):
+        if e.get("action") in ("status", "status-forced") and e.get("new_value") == status:
+            return e
+    return None
+
+
 async def _claim_page(datasette, database, db, claim_id):
     rows = await _rows(db, "select * from claims where id = ?", [claim_id])
     if not rows:
@@ -390,9 +451,21 @@ async def _claim_page(datasette, database, db, claim_id):
             for a in appearances:
                 a["safe_url"] = safe_url(a.get("url"))
                 a["href"] = datasette.urls.row(database, "claims", a["claim_id"])
+    review = None
+    if await db.table_exists("claim_reviews"):  # written by claims publish with a publisher
+        import json
+
+        found = (await db.execute("select claimreview from claim_reviews where claim_id = ?", [claim_id])).rows
+        review = json.loads(found[0][0]) if found else None
+    for r in history:
+        r["anchor"] = f"event-{r['id']}"
     return {
         "claims_appearances": appearances,
         "claims_repeat_of": repeat_of,
+        "claims_profile": _profile(datasette),
+        "claims_verdict": verdict_event(history, claim["status"]) if (status or {}).get("kind") == "verdict" else None,
+        "claims_review": review,
+        "claims_jsonld": jsonld,
         "claims_links": links,
         "claims_claim": claim,
         "claims_status": status or {"name": claim["status"], "label": claim["status"], "description": ""},
@@ -415,20 +488,28 @@ async def _article_page(datasette, database, db, article_id):
     statuses = await _statuses(db)
     labels = {s["name"]: s["label"] for s in statuses}
     claims = await _rows(
-        db, 'select id, text, status, claimant, start, "end" from claims where article_id = ? order by start, id',
+        db, 'select id, text, status, claimant, start, "end", checkworthiness from claims where article_id = ? '
+            'order by start, id',
         [article_id],
     )
     for c in claims:
         c["href"] = datasette.urls.row(database, "claims", c["id"])
         c["label"] = labels.get(c["status"], c["status"])
     spans = [c for c in claims if c["start"] is not None and c["end"] is not None]
+    segments = highlight_segments(article["text"] or "", spans)
+    anchored = set()
+    for seg in segments:  # each claim's anchor (#claim-ID) where its span starts
+        seg["anchors"] = [c for c in seg["claims"] if c["id"] not in anchored and c is not seg["link"]]
+        anchored.update(c["id"] for c in seg["claims"])
+        seg["strength"] = strength(max((c["checkworthiness"] or 0) for c in seg["claims"]) if seg["claims"] else 0)
     totals = await _status_totals(db, statuses, "where article_id = ?", [article_id])
     claims_url = datasette.urls.table(database, "claims")
     for seg in totals["segments"]:
         seg["href"] = claims_url + "?" + urlencode({"article_id": article_id, "status": seg["status"]})
     return {
+        "claims_profile": _profile(datasette),
         "claims_article_page": article,
-        "claims_segments": highlight_segments(article["text"] or "", spans),
+        "claims_segments": segments,
         "claims_segment_class": segment_class,
         "claims_unplaced": [c for c in claims if c["start"] is None or c["end"] is None],
         "claims_totals": totals,
@@ -466,6 +547,131 @@ def _compact_cell(row, value, column, datasette, database):
         return Markup('<span class="claims-small">same as text</span>') if same else None
 
     return inner
+
+
+#: In query results, columns holding a row's id, and the table of that row.
+ID_COLUMNS = {"claim_id": "claims", "article_id": "articles", "source_id": "sources", "event": "claim_events"}
+#: In query results, columns that name a row whose id is in another column of the result.
+LABEL_COLUMNS = {"text": "claim_id", "claim": "claim_id", "article": "article_id", "title": "article_id"}
+
+
+def _query_link(row, value, column, datasette, database):
+    """A cell of a query's result as a link to its claim, article, source or event page:
+    an id column (ID_COLUMNS), or a text or title next to one (LABEL_COLUMNS)."""
+    if column in ID_COLUMNS:
+        id_column, table = column, ID_COLUMNS[column]
+    elif column in LABEL_COLUMNS:
+        id_column = LABEL_COLUMNS[column]
+        table = ID_COLUMNS[id_column]
+    else:
+        return None
+    try:
+        row_id = row[id_column]
+    except (KeyError, IndexError, TypeError):
+        return None
+    if not isinstance(row_id, int) or value in (None, ""):
+        return None
+
+    async def inner():
+        if not await _known_statuses(datasette, database):
+            return None
+        href = datasette.urls.row(database, table, row_id)
+        return Markup('<a href="{}">{}</a>').format(href, value)
+
+    return inner
+
+
+# --- home page, about page and feeds --------------------------------------------------
+
+ABOUT_PATH = "/-/claims/about"
+#: Entries in each Atom feed.
+FEED_ENTRIES = 50
+FEEDS = {"verdicts": "New verdicts", "checkworthy": "New check-worthy claims"}
+
+
+def feed_url(datasette, database, kind) -> str:
+    return datasette.urls.path(f"/-/claims/feeds/{tilde_encode(database)}/{kind}.atom")
+
+
+async def _homes(datasette) -> list:
+    """What the home page says of each registry: counts and where to start."""
+    out = []
+    for name in list(datasette.databases):
+        db = await _registry(datasette, name)
+        if db is None:
+            continue
+        counts = {r["kind"]: r["n"] for r in await _rows(db, (
+            "select coalesce(s.kind, 'other') as kind, sum(c.n) as n from "
+            "(select value as status, n from claim_counts where facet = 'status') c "
+            "left join statuses s on s.name = c.status group by 1")
+        )} if await db.table_exists("claim_counts") else {}
+        queries = await datasette.get_canned_queries(name, None)
+        out.append({
+            "name": name,
+            "url": datasette.urls.database(name),
+            "claims_url": datasette.urls.table(name, "claims"),
+            "articles_url": datasette.urls.table(name, "articles"),
+            "verdicts": counts.get("verdict", 0),
+            "claims": sum(counts.values()),
+            "articles": (await db.execute("select count(*) from articles")).first()[0],
+            "queue_url": datasette.urls.table(name, "review_queue") if "review_queue" in queries else None,
+            "verdicts_url": datasette.urls.table(name, "latest_verdicts") if "latest_verdicts" in queries else None,
+            "charts_url": datasette.urls.database(name) + "#claims-charts",
+            "feeds": [{"title": title, "url": feed_url(datasette, name, kind)} for kind, title in FEEDS.items()],
+        })
+    return out
+
+
+async def atom_feed(datasette, database, db, kind, request) -> bytes:
+    """An Atom feed of the registry's newest verdicts (``verdicts``: by the time of the
+    verdict, with the reviewer's explanation) or newest claims at or above the
+    check-worthy line (``checkworthy``: by the time they were added)."""
+    import xml.etree.ElementTree as ET
+
+    if kind == "verdicts":
+        rows = await _rows(db, """
+            select c.id, c.text, c.claimant, st.label, v.at as updated, v.note, v.action
+            from claim_events v cross join claims c on c.id = v.claim_id and c.status = v.new_value
+            cross join statuses st on st.name = c.status and st.kind = 'verdict'
+            where v.action in ('status', 'status-forced') and v.id = (
+                select max(e.id) from claim_events e where e.claim_id = v.claim_id
+                and e.action in ('status', 'status-forced'))
+            order by v.id desc limit ?""", [FEED_ENTRIES])  # newest events first: stops after the limit
+        for r in rows:  # a forced verdict's note explains the override: internal
+            r["title"] = f"{r['label']}: {r['text']}"
+            r["summary"] = r["note"] if r["action"] == "status" else None
+    else:
+        rows = await _rows(db, """
+            select c.id, c.text, c.claimant, c.created_at as updated, c.checkworthiness
+            from claims c where c.checkworthiness >= ? order by c.created_at desc limit ?""",
+                           [CHECKWORTHY, FEED_ENTRIES])
+        for r in rows:
+            r["title"] = r["text"]
+            r["summary"] = f"Check-worthiness {r['checkworthiness']:.2f}"
+    title = (datasette.metadata("title") or "Claim registry") + f": {FEEDS[kind].lower()}"
+    ns = "http://www.w3.org/2005/Atom"
+    ET.register_namespace("", ns)
+    feed = ET.Element(f"{{{ns}}}feed")
+    self_url = datasette.absolute_url(request, feed_url(datasette, database, kind))
+    ET.SubElement(feed, f"{{{ns}}}title").text = title
+    ET.SubElement(feed, f"{{{ns}}}id").text = self_url
+    ET.SubElement(feed, f"{{{ns}}}link", rel="self", href=self_url)
+    ET.SubElement(feed, f"{{{ns}}}link", rel="alternate",
+                  href=datasette.absolute_url(request, datasette.urls.database(database)))
+    ET.SubElement(feed, f"{{{ns}}}updated").text = max(
+        [r["updated"] for r in rows if r["updated"]] or ["1970-01-01T00:00:00+00:00"])
+    author = ET.SubElement(feed, f"{{{ns}}}author")
+    ET.SubElement(author, f"{{{ns}}}name").text = datasette.metadata("title") or "Claim registry"
+    for r in rows:
+        url = datasette.absolute_url(request, datasette.urls.row(database, "claims", r["id"]))
+        entry = ET.SubElement(feed, f"{{{ns}}}entry")
+        ET.SubElement(entry, f"{{{ns}}}id").text = url
+        ET.SubElement(entry, f"{{{ns}}}title").text = r["title"]
+        ET.SubElement(entry, f"{{{ns}}}link", rel="alternate", href=url)
+        ET.SubElement(entry, f"{{{ns}}}updated").text = r["updated"] or "1970-01-01T00:00:00+00:00"
+        if r.get("summary"):
+            ET.SubElement(entry, f"{{{ns}}}summary").text = r["summary"]
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
 
 
 # --- facets from claim_counts --------------------------------------------------------
@@ -632,20 +838,47 @@ def startup(datasette):
         threading.Thread(target=_warm_timelines, args=(datasette,), name="claims-timeline", daemon=True).start()
 
 
+def _default_columns(scope) -> bool:
+    """Give a GET of a claims table page (HTML) without ``_col``/``_nocol`` the columns of
+    CLAIMS_COLUMNS, by adding them to the query string. True if it did. Every link the
+    page builds (facets, sort, next page) keeps them."""
+    if scope.get("type") != "http" or scope.get("method") not in ("GET", "HEAD"):
+        return False
+    parts = scope.get("path", "").split("/")
+    if len(parts) != 3 or parts[2] != "claims":
+        return False
+    query = scope.get("query_string", b"").decode("latin-1")
+    names = {pair.split("=", 1)[0] for pair in query.split("&") if pair}
+    if names & {"_col", "_nocol"}:
+        return False
+    added = "&".join("_col=" + c for c in CLAIMS_COLUMNS)
+    scope["query_string"] = (query + "&" + added if query else added).encode("latin-1")
+    return True
+
+
 @hookimpl
 def asgi_wrapper(datasette):
     """With ``plugins: {claims: {read_only: true}}`` in the metadata (``claims publish``
     writes it), answer every request that is not GET, HEAD or OPTIONS with 405: no form,
-    canned query or API of the site can be posted to."""
+    canned query or API of the site can be posted to; with ``login: true`` as well (a desk
+    copy behind a password), except the login and logout forms. On a registry, the claims
+    table page opens on the columns a reviewer reads (CLAIMS_COLUMNS)."""
 
     def wrap(app):
         async def read_only(scope, receive, send):
+            config = datasette.plugin_config("claims") or {}
             if (scope.get("type") == "http" and scope.get("method") not in ("GET", "HEAD", "OPTIONS")
-                    and not _shadowed() and (datasette.plugin_config("claims") or {}).get("read_only")):
+                    and not _shadowed() and config.get("read_only")
+                    and not (config.get("login") and scope.get("path") in LOGIN_PATHS)):
                 response = Response.text("This registry is published read-only.\n", status=405,
                                          headers={"Allow": "GET, HEAD, OPTIONS"})
                 await response.asgi_send(send)
                 return
+            if scope.get("type") == "http" and scope.get("path", "").endswith("/claims") and not _shadowed():
+                database = tilde_decode(scope["path"].split("/")[1]) if scope["path"].count("/") == 2 else None
+                if database and await _registry(datasette, database) is not None:
+                    scope = dict(scope)
+                    _default_columns(scope)
             await app(scope, receive, send)
 
         return read_only
@@ -670,11 +903,35 @@ def register_routes(datasette):
         return Response(await template.render_async(), content_type="text/css; charset=utf-8",
                         headers={"Cache-Control": "max-age=3600"})
 
-    return [(r"^" + CSS_PATH + r"$", css)]
+    async def feed(request):
+        database = tilde_decode(request.url_vars["database"])
+        kind = request.url_vars["kind"]
+        db = await _registry(datasette, database)
+        if db is None:
+            return Response.text("Not a claims registry\n", status=404)
+        body = await atom_feed(datasette, database, db, kind, request)
+        return Response(body, content_type="application/atom+xml; charset=utf-8",
+                        headers={"Cache-Control": "max-age=300"})
+
+    async def about(request):
+        return Response.html(await datasette.render_template(
+            "claims/about.html", {"claims_profile": _profile(datasette), "claims_registries": await _homes(datasette),
+                                  "metadata": datasette.metadata() or {}},
+            request=request))
+
+    return [(r"^" + CSS_PATH + r"$", css),
+            (r"^/-/claims/feeds/(?P<database>[^/]+)/(?P<kind>verdicts|checkworthy)\.atom$", feed),
+            (r"^" + ABOUT_PATH + r"$", about)]
 
 
 @hookimpl
 def extra_template_vars(template, database, table, view_name, request, datasette):
+    if view_name == "index" and not _shadowed():
+        async def home():
+            return {"claims_home": await _homes(datasette), "claims_profile": _profile(datasette),
+                    "claims_about_url": datasette.urls.path(ABOUT_PATH)}
+
+        return home
     if view_name not in ("row", "table", "database") or not database:
         return {}
 
@@ -693,6 +950,15 @@ def extra_template_vars(template, database, table, view_name, request, datasette
             return {}
         statuses = await _statuses(db)
         nav = await _nav(datasette, database, request)
+        if view_name == "table" and table:
+            order = list((datasette.table_metadata(database, table) or {}).get("facets") or [])
+
+            def facet_order(results):
+                """Facets in the order the metadata lists them, then the others."""
+                names = [f if isinstance(f, str) else next(iter(f.values()), None) for f in order]
+                return sorted(results or [], key=lambda r: names.index(r["name"]) if r["name"] in names else len(names))
+        else:
+            facet_order = None
         if view_name == "table" and table == "claims":
 
             def status_bar(facet_results):
@@ -708,7 +974,17 @@ def extra_template_vars(template, database, table, view_name, request, datasette
                         return {"total": sum(counts.values()), "segments": segments}
                 return None
 
-            return {"claims_nav": nav, "claims_status_bar": status_bar, "claims_status_class": status_class}
+            return {"claims_nav": nav, "claims_status_bar": status_bar, "claims_status_class": status_class,
+                    "claims_facet_order": facet_order}
+        queries = await datasette.get_canned_queries(database, request.actor if request is not None else None)
+        query_name = None
+        if view_name == "table" and table is None and request is not None:  # a canned query
+            query_name = tilde_decode(request.url_vars.get("table") or "")
+        if query_name in queries:
+            paged = ":page" in (queries[query_name].get("sql") or "")
+            return {"claims_nav": nav, "claims_pages": _pager(request) if paged else None}
+        if view_name == "table":
+            return {"claims_facet_order": facet_order}
         if view_name == "database":
             return {
                 "claims_nav": nav,
@@ -729,6 +1005,10 @@ def render_cell(row, value, column, table, database, datasette):
     in the claims table, the key shortened and a sentence that only repeats the text folded."""
     if _shadowed():
         return None
+    if table is None:  # the result of a query (a canned query): ids and titles link to their pages
+        link = _query_link(row, value, column, datasette, database)
+        if link is not None:
+            return link
     label = None
     if isinstance(value, dict) and column == "status":  # a foreign key Datasette has labelled
         value, label = value.get("value"), value.get("label")
