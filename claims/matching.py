@@ -262,7 +262,7 @@ def compare(q: Features, c: Features) -> dict:
 class Weights:
     """How the signals combine. Tuned on the CheckThat! train splits (never on dev):
     a grid over the three similarity weights, then each agreement weight in turn
-    (the script is described in README, "Claim matching"). The train splits preferred
+    (the script is described in docs/guide.md, "Claim matching"). The train splits preferred
     no mismatch penalty at all (a debate sentence often misquotes the figure of the
     claim that was checked); the penalties are kept small but real, because a
     different figure or year usually means a different claim to a fact-checker."""

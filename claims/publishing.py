@@ -122,7 +122,7 @@ PROFILE_TEXT = {
     "public": "The public profile: claims with a verdict, their sources and explanations, "
               "the paragraphs around them; no unreviewed claim, internal note or whole article.",
     "desk": "The desk profile: the whole registry, internal notes and reviewers included. "
-            "Serve it only behind a login (see the claims README, \"Publishing\").",
+            "Serve it only behind a login (see the claims guide, docs/guide.md, \"Publishing\").",
 }
 
 

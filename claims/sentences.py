@@ -19,7 +19,7 @@ line, with three repairs measured on the GUM documents in ``../shared/eval/sente
   the quotation when pySBD cut before the capitalised name.
 
 Other splitters were measured against it (nupunkt, syntok, sentencex, blingfire); see
-the README for the figures.
+docs/guide.md for the figures.
 """
 
 import re
