@@ -403,8 +403,6 @@ def status(claim_id, status, note, actor, force, db_path):
     claim = registry.set_status(db, claim_id, status, note=note, actor=actor, force=force)
     if before == claim["status"] and (note or "").strip():  # a verdict's new explanation, or a note
         click.echo(f"claim {claim['id']}: {before}, with a new note")
-    elif before == claim["status"]:
-        click.echo(f"claim {claim['id']}: already {before}")
     else:
         click.echo(f"claim {claim['id']}: {before} -> {claim['status']}")
 
