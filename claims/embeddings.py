@@ -151,17 +151,7 @@ class Encoder:
         out = np.zeros((len(texts), self.dim * max(1, len(layers))), dtype=np.float32)
         if not texts:
             return out
-        encs = self.tokenizer.encode_batch([t or "" for t in texts])
-        order = sorted(range(len(texts)), key=lambda i: len(encs[i].ids))  # similar lengths together
-        for s in range(0, len(order), batch_size):
-            idx = order[s:s + batch_size]
-            t = max(len(encs[i].ids) for i in idx)
-            ids = np.zeros((len(idx), t), dtype=np.int64)
-            mask = np.zeros((len(idx), t), dtype=np.float32)
-            for r, i in enumerate(idx):
-                e = encs[i].ids
-                ids[r, :len(e)] = e
-                mask[r, :len(e)] = 1
+        for idx, ids, mask in batches(self.tokenizer, texts, batch_size):
             count = np.maximum(mask.sum(1, keepdims=True), 1)
             if layers:
                 taps = []
@@ -170,6 +160,25 @@ class Encoder:
             else:
                 out[idx] = (self._forward(ids, mask) * mask[..., None]).sum(1) / count
         return out
+
+
+def batches(tokenizer, texts: Sequence[str], batch_size: int):
+    """``(indexes, input_ids, attention_mask)`` for batches of ``texts`` of similar length
+    (sorted by token count, so that little is padding); the mask is float32."""
+    import numpy as np
+
+    encs = tokenizer.encode_batch([t or "" for t in texts])
+    order = sorted(range(len(texts)), key=lambda i: len(encs[i].ids))
+    for s in range(0, len(order), batch_size):
+        idx = order[s:s + batch_size]
+        t = max(len(encs[i].ids) for i in idx)
+        ids = np.zeros((len(idx), t), dtype=np.int64)
+        mask = np.zeros((len(idx), t), dtype=np.float32)
+        for r, i in enumerate(idx):
+            e = encs[i].ids
+            ids[r, :len(e)] = e
+            mask[r, :len(e)] = 1
+        yield idx, ids, mask
 
 
 @functools.lru_cache(maxsize=1)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import embeddings
+
 DATA = Path(__file__).parent / "data"
 FILE = DATA / "minilm.onnx"
 TOKENIZER = DATA / "tokenizer.json"
@@ -57,17 +59,7 @@ class Encoder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
-        encs = self.tokenizer.encode_batch([t or "" for t in texts])
-        order = sorted(range(len(texts)), key=lambda i: len(encs[i].ids))  # similar lengths together
-        for s in range(0, len(order), batch_size):
-            idx = order[s:s + batch_size]
-            t = max(len(encs[i].ids) for i in idx)
-            ids = np.zeros((len(idx), t), dtype=np.int64)
-            mask = np.zeros((len(idx), t), dtype=np.float32)
-            for r, i in enumerate(idx):
-                e = encs[i].ids
-                ids[r, :len(e)] = e
-                mask[r, :len(e)] = 1
+        for idx, ids, mask in embeddings.batches(self.tokenizer, texts, batch_size):
             out[idx] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
         return out
 
