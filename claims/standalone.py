@@ -1,24 +1,26 @@
 """Standalone claim text: a claim a reviewer can read without the article.
 
-``rewrite(parts, ...)`` turns the text of each atomic claim into one that reads alone, the
-way newsrooms edit a quotation, with every inserted word in square brackets:
+``rewrite(text, claimant, memory)`` turns the text of one atomic claim into one that reads
+alone, the way newsrooms edit a quotation, every inserted word in square brackets and taken
+from the article (``Memory`` holds what the article named before the claim):
 
-* the attribution is dropped when the claimant holds it: "“We received an inquiry ...,”
-  said a WeWork spokesperson." -> "[WeWork] received an inquiry ..." is not done (the
-  speaker's own "we" is replaced by the claimant: "[A WeWork spokesperson's organisation]"
-  would be a guess), but "Two people briefed on the talks said Trump has decided ..." ->
-  "Trump has decided ..." and "..., McLaughlin said." -> "...";
-* a pronoun that opens the claim ("He said ...", "She", "His", "Its") is replaced by the
-  person or organisation it refers to, in the article's words: "[Morrison] was not
-  concerned"; a vague description that opens it ("The company", "The Chinese e-commerce
-  giant", "The agency") by the organisation the article is about;
+* the attribution the claimant holds is dropped: "Two people briefed on the talks said
+  Trump has decided ..." -> "Trump has decided ..."; "..., McLaughlin said." -> "...";
+  the quotation marks of the claimant's own quotation go too; a dateline ("SAN FRANCISCO
+  (AP) —") is no part of the claim;
+* an opening pronoun is replaced by whom it refers to: after a dropped opening
+  attribution, the speaker ("Google said it will cut ..." -> "[Google] will cut ...");
+  "he"/"she"/"his"/"her" otherwise by the person of the last three sentences the article
+  names most, whose pronouns agree ("[Morrison] was not concerned"); any other "it" stays;
+* a bare "The company" ("the retailer", "the agency" ...) by the organisation the article
+  names most, not a place; "The deal", "The campaign" get it as owner ("[WeWork]’s deal");
 * an acronym the article spelled out ("The New York State Attorney General (NYAG)") is
   spelled out where the claim uses it: "the NYAG [New York State Attorney General]".
 
 Where an opening reference has no referent in the article before it, nothing is guessed:
-the claim's ``needs_context`` is set instead. The claim's ``sentence`` and span never
-change; only ``text`` does. Rules, not a parser: measured with ``../shared/eval/score-claims``
-(the "standalone" figure).
+``needs_context`` is true instead. The claim's ``sentence`` and span never change; only
+``text`` does. Rules, not a parser: measured with ``../shared/eval/score-claims`` (the
+"standalone" figure) and read on development pages outside the labelled ones.
 """
 
 import re
@@ -41,9 +43,6 @@ _NOT_NAMES = {
     "Another", "More", "Less", "Than", "Only", "Even", "Just", "Like", "Unlike", "Through", "Into", "About",
     "Mr.", "Mrs.", "Ms.", "Dr.", "Sen.", "Rep.", "Gov.", "President", "Reuters", "AP", "CNN", "BBC",
 }
-_TITLE_WORDS = {"Prince", "Princess", "King", "Queen", "Duke", "Duchess", "Lord", "Lady", "Sir", "Dame", "Pope","Mr.", "Mrs.", "Ms.", "Dr.", "Sen.", "Rep.", "Gov.", "Gen.", "Lt.", "Col.", "Sgt.", "Capt.", "Cmdr.",
-                "Prof.", "Rev.", "Judge", "Justice", "President", "Senator", "Secretary", "Minister", "Governor",
-                "Mayor", "Chairman", "Ambassador", "Prime", "Vice", "Chief", "Gov", "Sen", "Rep", "Dr"}
 _ORG_HEADS = (r"company|firm|retailer|carrier|airline|group|agency|ministry|bank|startup|start-up|giant|"
               r"organi[sz]ation|network|manufacturer|maker|automaker|plane-maker|chipmaker|developer|"
               r"insurer|lender|publisher|broadcaster|operator|provider|platform|outlet|newspaper|site|website|"
