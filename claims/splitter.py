@@ -1,6 +1,6 @@
 """The claim splitter: article text in, the claims worth checking with their spans out.
 
-Five steps, each a plain function in a module of its own:
+Seven steps, each a plain function in a module of its own:
 
 1. ``clean`` (here) drops page furniture ("See also ...", share buttons, an all-capitals
    headline of another story) and takes the headline as the title; what is left is the
@@ -9,8 +9,12 @@ Five steps, each a plain function in a module of its own:
 3. ``claims.claimant.attribute`` names who makes each sentence's claim, if anyone.
 4. ``claims.atomic.split`` turns a sentence joining independent statements into one claim
    per statement; every claim keeps the span of its whole sentence.
-5. ``claims.checkworthiness`` (a trained model in ``claims/data``) gives each claim
+5. ``claims.checkworthiness`` (the shipped models in ``claims/data``) gives each claim
    ``checkable`` and ``checkworthiness``; ``claims.claimtypes`` its Full Fact type.
+6. ``claims.selection`` and the scores say which sentences are left out of the store
+   (``left_out``); ``checkworthiness`` weighs the article's lead (``_lead_first``).
+7. ``claims.standalone`` rewrites each claim's ``text`` to read alone (``needs_context``
+   when it cannot).
 
 ``extract`` runs them all. Every claim satisfies ``text[start:end] == sentence``.
 """
