@@ -48,6 +48,7 @@ SETTINGS = {
     "suggest_facets": False,
     "sql_time_limit_ms": 3000,
     "facet_time_limit_ms": 1000,
+    "allow_csv_stream": False,  # a CSV download is one page of rows, made formula-safe; claims export for all
 }
 
 

@@ -52,6 +52,19 @@ COMBINED_MAX_ROWS = 100_000
 #: Most of a registry file Datasette's connections map into memory (SQLite caps it lower
 #: where compiled so).
 MMAP_BYTES = 2 ** 31
+#: The longest string or BLOB a query may make: one anonymous ``select randomblob(900000000)``
+#: is an error, not 900 MB (articles are at most 20 MB, ``CLAIMS_MAX_BYTES``)
+MAX_VALUE_BYTES = 64 * 1024 * 1024
+#: Sent with every page: no other site may frame it, scripts and styles only from the site
+SECURITY_HEADERS = [
+    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                 b"script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'; "
+                                 b"form-action 'self'"),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+]
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _shadowed() -> bool:
@@ -822,10 +835,12 @@ def register_facet_classes():
 def prepare_connection(conn, database, datasette):
     """Read a registry through a memory map: the claims page and a search look up
     thousands of rows by id, and mapped pages skip a read() and a copy each (a search's
-    facets at a million claims: about a third faster). The memory is the OS page cache's."""
+    facets at a million claims: about a third faster). The memory is the OS page cache's.
+    No query may build a value over MAX_VALUE_BYTES."""
     if _shadowed():
         return
     try:
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
         if conn.execute("select 1 from sqlite_master where type = 'table' and name = 'claims'").fetchone():
             conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
     except sqlite3.Error:
@@ -879,11 +894,58 @@ def asgi_wrapper(datasette):
                 if database and await _registry(datasette, database) is not None:
                     scope = dict(scope)
                     _default_columns(scope)
+            if scope.get("type") == "http" and not _shadowed():
+                send = _safe_send(send, _is_csv(scope))
             await app(scope, receive, send)
 
         return read_only
 
     return wrap
+
+
+def _is_csv(scope) -> bool:
+    query = scope.get("query_string", b"").decode("latin-1")
+    return scope.get("path", "").endswith(".csv") or "_format=csv" in query
+
+
+def neutralise_csv(body: bytes) -> bytes:
+    """Datasette's CSV with every cell that a spreadsheet would run as a formula (starting
+    with =, +, -, @, tab or CR) given a leading apostrophe, as ``claims export`` does."""
+    import csv
+    import io
+
+    text = body.decode("utf-8", errors="surrogateescape")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in csv.reader(io.StringIO(text, newline="")):
+        writer.writerow(["'" + cell if cell.startswith(_FORMULA) else cell for cell in row])
+    return out.getvalue().encode("utf-8", errors="surrogateescape")
+
+
+def _safe_send(send, csv_body: bool):
+    """``send`` that adds SECURITY_HEADERS to the response and, for a CSV download (a
+    ``.csv`` path answered 200 with a CSV or plain-text type), sends the body formula-safe (the whole body at once: CSV downloads stop at max_returned_rows,
+    ``allow_csv_stream`` is off)."""
+    chunks = []
+    state = {"csv": False}
+
+    async def wrapped(message):
+        if message["type"] == "http.response.start":
+            original = message.get("headers", [])
+            names = {name.lower() for name, _ in original}
+            kind = next((v.lower() for k, v in original if k.lower() == b"content-type"), b"")
+            state["csv"] = csv_body and message.get("status") == 200 and kind.startswith((b"text/csv", b"text/plain"))
+            headers = [(k, v) for k, v in original if not (state["csv"] and k.lower() == b"content-length")]
+            headers += [(k, v) for k, v in SECURITY_HEADERS if k not in names]
+            message = {**message, "headers": headers}
+        elif message["type"] == "http.response.body" and state["csv"]:
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            message = {"type": "http.response.body", "body": neutralise_csv(b"".join(chunks)), "more_body": False}
+        await send(message)
+
+    return wrapped
 
 
 @hookimpl
